@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { applyEdits, lintText, LineIndex, mergeConfig, type Config, type Finding, type Fix, type Format, type Range } from '../rules';
+
+export interface LintCase {
+  file?: string;
+  format?: Format;
+  config?: Partial<Config>;
+}
+
+/** Lints a text as the editor would; a rule that throws fails the test. */
+export function lint(text: string, opts: LintCase = {}): Finding[] {
+  const file = opts.file ?? '/work/project/compose.yaml';
+  return lintText(file, text, {
+    format: opts.format,
+    config: mergeConfig(opts.config ?? {}),
+    onRuleError: ({ rule, error }) => {
+      throw new Error(`rule ${rule} threw: ${(error as Error)?.stack ?? error}`);
+    },
+  }).findings;
+}
+
+export function only(findings: Finding[], rule: string): Finding[] {
+  return findings.filter((f) => f.rule === rule);
+}
+
+/** The range of the `nth` occurrence of `needle` in `text`, for asserting exact ranges. */
+export function rangeOf(text: string, needle: string, nth = 0): Range {
+  let at = -1;
+  for (let i = 0; i <= nth; i++) {
+    at = text.indexOf(needle, at + 1);
+    assert.ok(at >= 0, `"${needle}" (#${nth}) not found in text`);
+  }
+  return new LineIndex(text).range(at, at + needle.length);
+}
+
+/** Applies a fix's edits to this file (edits to other files are returned separately). */
+export function applyFix(text: string, fix: Fix, file = '/work/project/compose.yaml'): string {
+  const own = fix.edits.filter((e) => (e.file ?? file) === file);
+  const { text: out, skipped } = applyEdits(text, own);
+  assert.equal(skipped.length, 0, 'a fix must not have overlapping edits');
+  return out;
+}
+
+/**
+ * The contract of every fix: applied, the finding is gone and no new finding of the same rule
+ * appears; applied again (to the fixed text, where the rule no longer offers it) nothing changes.
+ */
+export function assertFixWorks(text: string, rule: string, fixTitle: RegExp | string | undefined, expected: string, opts: LintCase = {}): string {
+  const before = only(lint(text, opts), rule);
+  assert.ok(before.length > 0, `${rule} should report before the fix`);
+  const finding = before[0];
+  const fix = fixTitle === undefined ? finding.fixes.find((f) => f.preferred) : finding.fixes.find((f) => (typeof fixTitle === 'string' ? f.title === fixTitle : fixTitle.test(f.title)));
+  assert.ok(fix, `fix ${fixTitle ?? '(preferred)'} offered; got ${finding.fixes.map((f) => f.title).join(' | ')}`);
+  const fixed = applyFix(text, fix, opts.file);
+  assert.equal(fixed, expected);
+  const after = only(lint(fixed, opts), rule);
+  assert.equal(after.length, before.length - 1, `the fix removes exactly its finding: ${JSON.stringify(after.map((f) => f.message))}`);
+  const sameRange = after.find((f) => JSON.stringify(f.range) === JSON.stringify(finding.range) && f.message === finding.message);
+  assert.equal(sameRange, undefined, 'the fixed finding is gone');
+  return fixed;
+}
+
+export function lines(...ls: string[]): string {
+  return ls.join('\n') + '\n';
+}
