@@ -1,6 +1,9 @@
 // Bundles the three programs: the VS Code extension (vscode stays external), the language server
 // and the CLI. `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -14,6 +17,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  define: { PORTCULLIS_VERSION: JSON.stringify(version) },
 };
 
 const builds = [

@@ -11,3 +11,4 @@ export * from './core/detect';
 export * from './core/fixes';
 export { LineIndex } from './core/text';
 export { ServiceKnowledge, BUILTIN_SERVICES, classifyAddress, parseImage, type ServiceInfo } from './knowledge/services';
+export { GlobSet, globToRegExp } from './core/glob';

@@ -1,0 +1,92 @@
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { detectByPath, detectFormat, GlobSet, type Format } from '../rules';
+
+/** A file to lint, with its detected format. */
+export interface Target {
+  path: string;
+  format: Format;
+  text: string;
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
+/** Extensions whose content may decide the format; other unnamed files are never read. */
+const SNIFFED = /(\.ya?ml|\.conf|\.template|\.tmpl|^[^.]+)$/i;
+const MAX_BYTES = 4 * 1024 * 1024;
+
+function looksBinary(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(4096);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).includes(0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface CollectResult {
+  targets: Target[];
+  /** Files named on the command line whose format could not be told. */
+  unknown: string[];
+  missing: string[];
+}
+
+export function collectTargets(paths: string[], opts: { kind?: Format; exclude: string[]; cwd: string }): CollectResult {
+  const exclude = new GlobSet(opts.exclude);
+  const out: CollectResult = { targets: [], unknown: [], missing: [] };
+  const seen = new Set<string>();
+  const consider = (file: string, named: boolean) => {
+    const abs = resolve(opts.cwd, file);
+    if (seen.has(abs)) return;
+    seen.add(abs);
+    const rel = relative(opts.cwd, abs);
+    if (!named && exclude.matches(rel)) return;
+    const base = abs.split(/[\\/]/).pop() ?? '';
+    const byPath = detectByPath(abs);
+    if (!named && !byPath && !SNIFFED.test(base)) return;
+    let size: number;
+    try {
+      size = statSync(abs).size;
+    } catch {
+      out.missing.push(file);
+      return;
+    }
+    if (size > MAX_BYTES || (!named && !byPath && looksBinary(abs))) {
+      if (named) out.unknown.push(file);
+      return;
+    }
+    const text = readFileSync(abs, 'utf8');
+    const format = named && opts.kind ? opts.kind : detectFormat(abs, text);
+    if (format) out.targets.push({ path: abs, format, text });
+    else if (named) out.unknown.push(file);
+  };
+  const walk = (dir: string) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (SKIP_DIRS.has(e.name) || exclude.matches(relative(opts.cwd, p))) continue;
+        walk(p);
+      } else if (e.isFile()) consider(p, false);
+    }
+  };
+  for (const p of paths) {
+    const abs = resolve(opts.cwd, p);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      out.missing.push(p);
+      continue;
+    }
+    if (st.isDirectory()) walk(abs);
+    else consider(p, true);
+  }
+  return out;
+}

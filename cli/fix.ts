@@ -1,0 +1,36 @@
+import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, basename } from 'node:path';
+import { applyEdits, collectPreferredEdits, type Finding } from '../rules';
+
+export interface AppliedFix {
+  file: string;
+  rule: string;
+  title: string;
+}
+
+/** Writes through a temporary file in the same folder and a rename, keeping the file's mode. */
+export function writeAtomic(file: string, text: string): void {
+  const tmp = join(dirname(file), `.${basename(file)}.portcullis-${process.pid}.tmp`);
+  const mode = existsSync(file) ? statSync(file).mode & 0o777 : 0o644;
+  writeFileSync(tmp, text, { mode });
+  chmodSync(tmp, mode);
+  renameSync(tmp, file);
+}
+
+/**
+ * Applies the preferred fix of each finding, at most one per overlapping place; returns what was
+ * applied so the caller can lint again (fixes held back by an overlap get their turn then).
+ */
+export function applyPreferredFixes(findings: readonly Finding[], readText: (file: string) => string | undefined): AppliedFix[] {
+  const { byFile, fixes } = collectPreferredEdits(findings);
+  const applied = new Set<string>();
+  for (const [file, edits] of byFile) {
+    const before = readText(file) ?? (existsSync(file) ? readFileSync(file, 'utf8') : '');
+    const { text } = applyEdits(before, edits);
+    if (text !== before) {
+      writeAtomic(file, text);
+      applied.add(file);
+    }
+  }
+  return fixes.filter(({ fix }) => fix.edits.some((e) => applied.has(e.file!))).map(({ finding, fix }) => ({ file: finding.file, rule: finding.rule, title: fix.title }));
+}
