@@ -35,8 +35,11 @@ export interface LintOptions {
 
 const modules = new Map<Format, FormatModule<any>>();
 
-export function registerFormat<M>(module: FormatModule<M>): void {
+/** Registers a format's parser and rules; returns a function that puts back what was there. */
+export function registerFormat<M>(module: FormatModule<M>): () => void {
+  const previous = modules.get(module.format);
   modules.set(module.format, module);
+  return () => (previous ? modules.set(module.format, previous) : modules.delete(module.format));
 }
 
 export function formatModule(format: Format): FormatModule | undefined {
@@ -47,10 +50,18 @@ export function allRules(): Rule[] {
   return [...modules.values()].flatMap((m) => m.rules as Rule[]);
 }
 
-export function parseDocument(file: string, text: string, format: Format): ParsedDocument | undefined {
+/** The one parse of a document version; undefined for a format with no parser (or a parser bug). */
+export function parseDocument(file: string, text: string, format: Format, onError?: (error: unknown) => void): ParsedDocument | undefined {
   const module = modules.get(format);
   if (!module) return undefined;
-  return { file, text, format, model: module.parse(text, file), lines: new LineIndex(text), suppressions: scanSuppressions(text) };
+  let model;
+  try {
+    model = module.parse(text, file);
+  } catch (error) {
+    onError?.(error);
+    return undefined;
+  }
+  return { file, text, format, model, lines: new LineIndex(text), suppressions: scanSuppressions(text) };
 }
 
 export function runRules(doc: ParsedDocument, options: LintOptions = {}): Finding[] {
@@ -111,6 +122,6 @@ export interface LintResult {
 export function lintText(file: string, text: string, options: LintOptions & { format?: Format; languageId?: string } = {}): LintResult {
   const format = options.format ?? detectFormat(file, text, { languageId: options.languageId });
   if (!format) return { format: undefined, findings: [] };
-  const doc = parseDocument(file, text, format);
+  const doc = parseDocument(file, text, format, (error) => options.onRuleError?.({ rule: `${format}/parser`, error }));
   return { format, findings: doc ? runRules(doc, options) : [] };
 }
