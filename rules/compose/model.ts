@@ -70,12 +70,26 @@ export interface ComposeModel {
   syntaxErrors: SyntaxError[];
 }
 
+const MAX_DEPTH = 200;
+
 class Converter {
   private readonly memo = new Map<YamlNode, RNode>();
+  private depth = 0;
 
   constructor(private readonly doc: Document) {}
 
   node(n: unknown): RNode | undefined {
+    // Nothing real nests this deep; stopping keeps pathological input from exhausting the stack.
+    if (this.depth > MAX_DEPTH) return undefined;
+    this.depth++;
+    try {
+      return this.convert(n);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private convert(n: unknown): RNode | undefined {
     if (n === null || n === undefined) return undefined;
     if (isAlias(n)) {
       const target = n.resolve(this.doc);
@@ -120,7 +134,8 @@ class Converter {
           else if (src) merges.push(src);
           continue;
         }
-        const key = isScalar(keyNode) ? String(keyNode.value ?? '') : keyNode ? String((keyNode as { toString(): string }).toString()) : '';
+        // Compose keys are scalars; a collection as key is kept as a placeholder, never stringified.
+        const key = isScalar(keyNode) ? String(keyNode.value ?? '') : keyNode ? '[complex key]' : '';
         const keyRange = keyNode?.range ?? range;
         const value = this.node(p.value);
         const valueEnd = (p.value as YamlNode | null)?.range?.[1] ?? keyRange[1];
@@ -151,7 +166,13 @@ class Converter {
 
 export function parseCompose(text: string): ComposeModel {
   const model: ComposeModel = { text, root: undefined, services: [], syntaxErrors: [] };
-  const docs = parseAllDocuments(text, { merge: true, prettyErrors: false, uniqueKeys: true });
+  let docs;
+  try {
+    docs = parseAllDocuments(text, { merge: true, prettyErrors: false, uniqueKeys: true });
+  } catch (e) {
+    model.syntaxErrors.push({ span: [0, Math.min(1, text.length)], message: `the YAML parser gave up: ${(e as Error)?.message ?? e}` });
+    return model;
+  }
   const list = Array.isArray(docs) ? docs : [];
   const first = list[0];
   for (const d of list) {
