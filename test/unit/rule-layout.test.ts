@@ -55,3 +55,17 @@ describe('rule layout', () => {
     }
   });
 });
+
+describe('README', () => {
+  it('lists every rule (run `npm run docs:rules` after adding one)', async () => {
+    const { withRulesBlock } = await import('../../scripts/readme-rules');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    assert.equal(readme, withRulesBlock(readme));
+  });
+
+  it('has the two set-up commands', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    assert.ok(readme.includes('npm install && npm start'));
+    assert.ok(readme.includes('npm test'));
+  });
+});
