@@ -8,10 +8,16 @@ export interface AppliedFix {
   title: string;
 }
 
-/** Writes through a temporary file in the same folder and a rename, keeping the file's mode. */
+/** An env file gets secrets moved into it: created readable by its owner only. */
+export function isEnvFile(file: string): boolean {
+  const base = basename(file);
+  return base === '.env' || base.startsWith('.env.') || base.endsWith('.env');
+}
+
+/** Writes through a temporary file in the same folder and a rename, keeping the file's mode (a new env file: 0600). */
 export function writeAtomic(file: string, text: string): void {
   const tmp = join(dirname(file), `.${basename(file)}.portcullis-${process.pid}.tmp`);
-  const mode = existsSync(file) ? statSync(file).mode & 0o777 : 0o644;
+  const mode = existsSync(file) ? statSync(file).mode & 0o777 : isEnvFile(file) ? 0o600 : 0o644;
   writeFileSync(tmp, text, { mode });
   chmodSync(tmp, mode);
   renameSync(tmp, file);

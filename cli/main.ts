@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { allRules, lintText, type Finding } from '../rules';
+import { allRules, lintText, lintTextAsync, type Finding, type WorkspaceView } from '../rules';
 import { parseArgs, USAGE, UsageError } from './args';
 import { loadConfig } from './config';
 import { collectTargets, type Target } from './files';
@@ -8,79 +8,130 @@ import { displayPath, formatJson, formatSarif, formatText } from './report';
 
 declare const PORTCULLIS_VERSION: string | undefined;
 const VERSION = typeof PORTCULLIS_VERSION === 'string' ? PORTCULLIS_VERSION : '0.0.0-dev';
-const MAX_FIX_PASSES = 10;
+// Fixes that add to one shared file (`.env`, `.gitignore`) go in one per pass; a file with many
+// secrets needs as many passes.
+const MAX_FIX_PASSES = 50;
 
-function lintAll(targets: Target[], config: ReturnType<typeof loadConfig>['config'], warn: (m: string) => void): Finding[] {
+type Io = { cwd: string; stdout: (s: string) => void; stderr: (s: string) => void; isTTY: boolean };
+type Config = ReturnType<typeof loadConfig>['config'];
+
+/** The rules' read-only view of other files (`.env`, `.gitignore`): the disk, read afresh each time. */
+export const diskWorkspace: WorkspaceView = {
+  read(absPath) {
+    try {
+      return readFileSync(absPath, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+function lintOptions(t: Target, config: Config, warn: (m: string) => void) {
+  return { format: t.format, config, workspace: diskWorkspace, onRuleError: ({ rule, error }: { rule: string; error: unknown }) => warn(`internal error in ${rule} on ${t.path}: ${(error as Error)?.message ?? error}`) };
+}
+
+async function lintAllAsync(targets: Target[], config: Config, warn: (m: string) => void): Promise<Finding[]> {
   const findings: Finding[] = [];
-  for (const t of targets) {
-    const r = lintText(t.path, t.text, { format: t.format, config, onRuleError: ({ rule, error }) => warn(`internal error in ${rule} on ${t.path}: ${(error as Error)?.message ?? error}`) });
-    findings.push(...r.findings);
-  }
+  for (const t of targets) findings.push(...(await lintTextAsync(t.path, t.text, lintOptions(t, config, warn))).findings);
   return findings;
 }
 
-export function run(argv: string[], io: { cwd: string; stdout: (s: string) => void; stderr: (s: string) => void; isTTY: boolean }): number {
-  const warn = (m: string) => io.stderr(`portcullis: ${m}\n`);
-  let opts;
-  try {
-    opts = parseArgs(argv);
-    if (opts.help) {
-      io.stdout(USAGE + '\n');
-      return 0;
-    }
-    if (opts.version) {
-      io.stdout(VERSION + '\n');
-      return 0;
-    }
-    const { config } = loadConfig(io.cwd, opts.config, warn);
-    const collected = collectTargets(opts.paths, { kind: opts.kind, exclude: config.exclude, cwd: io.cwd });
-    for (const m of collected.missing) warn(`no such file or folder: ${m}`);
-    if (collected.missing.length) return 2;
-    for (const u of collected.unknown) warn(`${u}: not a compose, nginx, Caddy or systemd file (use --kind to say which)`);
-    let targets = collected.targets;
-    let findings = lintAll(targets, config, warn);
+type Prepared = { code: number } | { opts: ReturnType<typeof parseArgs>; config: Config; targets: Target[] };
 
-    if (opts.fix) {
-      const applied: AppliedFix[] = [];
-      for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-        const texts = new Map(targets.map((t) => [t.path, t.text]));
-        const now = applyPreferredFixes(findings, (f) => texts.get(f));
-        if (!now.length) break;
-        applied.push(...now);
-        targets = targets.map((t) => ({ ...t, text: readFileSync(t.path, 'utf8') }));
-        findings = lintAll(targets, config, warn);
-      }
-      // Fix messages go to stderr when stdout carries JSON or SARIF.
-      const say = opts.format === 'text' ? io.stdout : io.stderr;
-      for (const a of applied) say(`fixed ${displayPath(a.file, io.cwd)}: ${a.title} (${a.rule})\n`);
-      if (applied.length) say(`${applied.length} fix${applied.length === 1 ? '' : 'es'} applied\n`);
-    }
+function prepare(argv: string[], io: Io, warn: (m: string) => void): Prepared {
+  const opts = parseArgs(argv);
+  if (opts.help) {
+    io.stdout(USAGE + '\n');
+    return { code: 0 };
+  }
+  if (opts.version) {
+    io.stdout(VERSION + '\n');
+    return { code: 0 };
+  }
+  const { config } = loadConfig(io.cwd, opts.config, warn);
+  const collected = collectTargets(opts.paths, { kind: opts.kind, exclude: config.exclude, cwd: io.cwd });
+  for (const m of collected.missing) warn(`no such file or folder: ${m}`);
+  if (collected.missing.length) return { code: 2 };
+  for (const u of collected.unknown) warn(`${u}: not a compose, nginx, Caddy or systemd file (use --kind to say which)`);
+  return { opts, config, targets: collected.targets };
+}
 
-    if (opts.format === 'json') io.stdout(formatJson(findings, io.cwd, targets.length));
-    else if (opts.format === 'sarif') io.stdout(formatSarif(findings, allRules(), io.cwd, VERSION));
-    else io.stdout(formatText(findings, io.cwd, opts.color ?? io.isTTY, targets.length));
-
-    const errors = findings.filter((f) => f.severity === 'error').length;
-    const warnings = findings.filter((f) => f.severity === 'warning').length;
-    if (opts.exitZero) return 0;
-    return errors > 0 || warnings > opts.maxWarnings ? 1 : 0;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      warn(e.message);
-      io.stderr('Run portcullis --help for usage.\n');
-      return 2;
-    }
-    warn(`internal error: ${(e as Error)?.stack ?? e}`);
+function failed(e: unknown, io: Io, warn: (m: string) => void): number {
+  if (e instanceof UsageError) {
+    warn(e.message);
+    io.stderr('Run portcullis --help for usage.\n');
     return 2;
+  }
+  warn(`internal error: ${(e as Error)?.stack ?? e}`);
+  return 2;
+}
+
+/** One --fix pass: the preferred fixes applied, the targets read back. */
+function fixPass(findings: Finding[], targets: Target[], applied: AppliedFix[]): Target[] | undefined {
+  const texts = new Map(targets.map((t) => [t.path, t.text]));
+  const now = applyPreferredFixes(findings, (f) => texts.get(f));
+  if (!now.length) return undefined;
+  applied.push(...now);
+  return targets.map((t) => ({ ...t, text: readFileSync(t.path, 'utf8') }));
+}
+
+/** The synchronous CLI: every rule's synchronous pass (what the editor shows per keystroke). */
+/** The command line's entry: as `run`, with the asynchronous pass (secretlint) awaited too. */
+export async function runAsync(argv: string[], io: Io): Promise<number> {
+  const warn = (m: string) => io.stderr(`portcullis: ${m}\n`);
+  try {
+    const p = prepare(argv, io, warn);
+    if ('code' in p) return p.code;
+    let { targets } = p;
+    let findings = await lintAllAsync(targets, p.config, warn);
+    const applied: AppliedFix[] = [];
+    if (p.opts.fix) {
+      for (let pass = 0, next; pass < MAX_FIX_PASSES && (next = fixPass(findings, targets, applied)); pass++) {
+        targets = next;
+        findings = await lintAllAsync(targets, p.config, warn);
+      }
+    }
+    return finish(p.opts, findings, targets, applied, io);
+  } catch (e) {
+    return failed(e, io, warn);
   }
 }
 
+/** Fix edits that carry a secret (the line moved into `.env`) are printed masked. */
+function redacted(findings: Finding[]): Finding[] {
+  return findings.map((f) =>
+    f.fixes.some((x) => x.edits.some((e) => e.redacted !== undefined))
+      ? { ...f, fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map(({ redacted, ...e }) => (redacted === undefined ? e : { ...e, newText: redacted })) })) }
+      : f,
+  );
+}
+
+function finish(opts: ReturnType<typeof parseArgs>, all: Finding[], targets: Target[], applied: AppliedFix[], io: Io): number {
+  const findings = redacted(all);
+  if (opts.fix) {
+    // Fix messages go to stderr when stdout carries JSON or SARIF.
+    const say = opts.format === 'text' ? io.stdout : io.stderr;
+    for (const a of applied) say(`fixed ${displayPath(a.file, io.cwd)}: ${a.title} (${a.rule})\n`);
+    if (applied.length) say(`${applied.length} fix${applied.length === 1 ? '' : 'es'} applied\n`);
+  }
+
+  if (opts.format === 'json') io.stdout(formatJson(findings, io.cwd, targets.length));
+  else if (opts.format === 'sarif') io.stdout(formatSarif(findings, allRules(), io.cwd, VERSION));
+  else io.stdout(formatText(findings, io.cwd, opts.color ?? io.isTTY, targets.length));
+
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  if (opts.exitZero) return 0;
+  return errors > 0 || warnings > opts.maxWarnings ? 1 : 0;
+}
+
 if (require.main === module) {
-  const code = run(process.argv.slice(2), {
+  void runAsync(process.argv.slice(2), {
     cwd: process.cwd(),
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     isTTY: !!process.stdout.isTTY && !process.env.NO_COLOR,
+  }).then((code) => {
+    process.exitCode = code;
   });
-  process.exitCode = code;
 }

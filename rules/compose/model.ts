@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node as YamlNode } from 'yaml';
 
 /**
  * The compose model: the YAML tree with aliases and merge keys resolved, every node keeping the
@@ -76,7 +76,28 @@ class Converter {
   private readonly memo = new Map<YamlNode, RNode>();
   private depth = 0;
 
-  constructor(private readonly doc: Document) {}
+  /** Anchor name → its definitions in document order (an anchor may be redefined). */
+  private readonly anchors = new Map<string, YamlNode[]>();
+
+  constructor(doc: Document) {
+    // yaml's own Alias.resolve searches the whole document per alias; one index keeps it linear.
+    visit(doc, (_key, node) => {
+      const anchor = (node as { anchor?: string }).anchor;
+      if (anchor && !isAlias(node)) {
+        if (!this.anchors.has(anchor)) this.anchors.set(anchor, []);
+        this.anchors.get(anchor)!.push(node as YamlNode);
+      }
+    });
+  }
+
+  /** The latest definition of `name` before `offset`, as YAML resolves an alias. */
+  private anchored(name: string, offset: number): YamlNode | undefined {
+    const defs = this.anchors.get(name);
+    if (!defs) return undefined;
+    let found: YamlNode | undefined;
+    for (const d of defs) if ((d.range?.[0] ?? 0) < offset) found = d;
+    return found;
+  }
 
   node(n: unknown): RNode | undefined {
     // Nothing real nests this deep; stopping keeps pathological input from exhausting the stack.
@@ -92,7 +113,7 @@ class Converter {
   private convert(n: unknown): RNode | undefined {
     if (n === null || n === undefined) return undefined;
     if (isAlias(n)) {
-      const target = n.resolve(this.doc);
+      const target = this.anchored(n.source, n.range?.[0] ?? 0);
       return target ? this.node(target) : undefined;
     }
     const known = this.memo.get(n as YamlNode);

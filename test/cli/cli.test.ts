@@ -6,10 +6,23 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { run } from '../../cli/main';
+import { runAsync } from '../../cli/main';
 import { lines } from '../helpers';
 
-const OLLAMA = lines('services:', '  ollama:', '    image: ollama/ollama:0.5.7', '    ports:', '      - "11434:11434"');
+// Hardened but for the port, so the exact-output tests see one finding.
+const OLLAMA = lines(
+  'services:',
+  '  ollama:',
+  '    image: ollama/ollama:0.5.7',
+  '    ports:',
+  '      - "11434:11434"',
+  '    security_opt: [no-new-privileges:true]',
+  '    mem_limit: 8g',
+  '    networks: [backend]',
+  'networks:',
+  '  backend:',
+  '    internal: true',
+);
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -23,17 +36,17 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
-function cli(cwd: string, ...argv: string[]) {
+async function cli(cwd: string, ...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = run(argv, { cwd, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false });
+  const code = await runAsync(argv, { cwd, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false });
   return { code, stdout, stderr };
 }
 
 describe('cli', () => {
-  it('prints findings grouped by file and exits 1', () => {
+  it('prints findings grouped by file and exits 1', async () => {
     const dir = project({ 'docker-compose.yml': OLLAMA, 'node_modules/x/docker-compose.yml': OLLAMA, 'README.md': '# x' });
-    const r = cli(dir);
+    const r = (await cli(dir));
     assert.equal(r.code, 1);
     assert.equal(
       r.stdout,
@@ -48,15 +61,15 @@ describe('cli', () => {
     );
   });
 
-  it('colors the output only on a terminal or with --color', () => {
+  it('colors the output only on a terminal or with --color', async () => {
     const dir = project({ 'compose.yaml': OLLAMA });
-    assert.ok(!cli(dir).stdout.includes('\x1b['));
-    assert.ok(cli(dir, '--color').stdout.includes('\x1b[31m'));
+    assert.ok(!(await cli(dir)).stdout.includes('\x1b['));
+    assert.ok((await cli(dir, '--color')).stdout.includes('\x1b[31m'));
   });
 
-  it('writes the JSON contract: 1-based positions, paths relative to the working directory', () => {
+  it('writes the JSON contract: 1-based positions, paths relative to the working directory', async () => {
     const dir = project({ 'deploy/compose.yaml': OLLAMA });
-    const r = cli(dir, '--format', 'json');
+    const r = (await cli(dir, '--format', 'json'));
     assert.equal(r.code, 1);
     assert.deepEqual(JSON.parse(r.stdout), {
       version: 1,
@@ -77,14 +90,14 @@ describe('cli', () => {
     });
   });
 
-  it('writes SARIF 2.1.0 that validates against its schema, with rule metadata and help', () => {
+  it('writes SARIF 2.1.0 that validates against its schema, with rule metadata and help', async () => {
     const dir = project({ 'compose.yaml': OLLAMA });
-    const r = cli(dir, '--format=sarif');
+    const r = (await cli(dir, '--format=sarif'));
     const log = JSON.parse(r.stdout);
     const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
     const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
     addFormats(ajv);
-    const valid = ajv.validate(schema, log);
+    const valid = ajv.validate(schema, JSON.parse(r.stdout));
     assert.ok(valid, JSON.stringify(ajv.errors?.slice(0, 5)));
     const run0 = log.runs[0];
     const result = run0.results[0];
@@ -98,58 +111,58 @@ describe('cli', () => {
     assert.equal(result.fixes[0].artifactChanges[0].replacements[0].insertedContent.text, '"127.0.0.1:11434:11434"');
   });
 
-  it('--fix applies the preferred fixes atomically, keeps the mode, prints them, and a second run changes nothing', () => {
+  it('--fix applies the preferred fixes atomically, keeps the mode, prints them, and a second run changes nothing', async () => {
     const dir = project({ 'compose.yaml': lines('services:', '  redis:', '    image: redis:7', '    ports: ["6379:6379", "0.0.0.0:6380:6379"]') });
     const file = join(dir, 'compose.yaml');
     chmodSync(file, 0o640);
-    const r = cli(dir, '--fix', '--format', 'json');
+    const r = (await cli(dir, '--fix', '--format', 'json'));
     assert.equal(readFileSync(file, 'utf8'), lines('services:', '  redis:', '    image: redis:7', '    ports: ["127.0.0.1:6379:6379", "127.0.0.1:6380:6379"]'));
     assert.equal(statSync(file).mode & 0o777, 0o640);
     assert.match(r.stderr, /fixed compose\.yaml: Bind to 127\.0\.0\.1 .*\(compose\/port-exposed-all-interfaces\)/);
     assert.equal(JSON.parse(r.stdout).findings.filter((f: { rule: string }) => f.rule === 'compose/port-exposed-all-interfaces').length, 0);
-    const again = cli(dir, '--fix');
+    const again = (await cli(dir, '--fix'));
     assert.doesNotMatch(again.stdout, /fixed/);
     assert.equal(readFileSync(file, 'utf8'), lines('services:', '  redis:', '    image: redis:7', '    ports: ["127.0.0.1:6379:6379", "127.0.0.1:6380:6379"]'));
   });
 
-  it('honours .portcullis.json, --config and --max-warnings', () => {
+  it('honours .portcullis.json, --config and --max-warnings', async () => {
     const web = lines('services:', '  web:', '    image: example/web:1.2', '    ports: ["8080:80"]');
     const dir = project({ 'compose.yaml': web, '.portcullis.json': JSON.stringify({ rules: { 'compose/port-exposed-all-interfaces': 'off' } }), 'strict.json': '{}' });
-    assert.doesNotMatch(cli(dir).stdout, /port-exposed/);
-    const strict = cli(dir, '--config', 'strict.json', '--format', 'json');
+    assert.doesNotMatch((await cli(dir)).stdout, /port-exposed/);
+    const strict = (await cli(dir, '--config', 'strict.json', '--format', 'json'));
     assert.ok(JSON.parse(strict.stdout).findings.some((f: { rule: string; severity: string }) => f.rule === 'compose/port-exposed-all-interfaces' && f.severity === 'warning'));
     assert.equal(strict.code, 1);
     const warnings = JSON.parse(strict.stdout).findings.filter((f: { severity: string }) => f.severity === 'warning').length;
-    assert.equal(cli(dir, '--config', 'strict.json', '--max-warnings', String(warnings)).code, 0);
+    assert.equal((await cli(dir, '--config', 'strict.json', '--max-warnings', String(warnings))).code, 0);
   });
 
-  it('honours exclude globs when scanning', () => {
+  it('honours exclude globs when scanning', async () => {
     const dir = project({ 'a/compose.yaml': OLLAMA, 'old/compose.yaml': OLLAMA, '.portcullis.json': JSON.stringify({ exclude: ['old'] }) });
-    assert.equal(JSON.parse(cli(dir, '--format', 'json').stdout).files, 1);
+    assert.equal(JSON.parse((await cli(dir, '--format', 'json')).stdout).files, 1);
   });
 
-  it('--kind forces the format of a file named on the command line; unknown files are said, not linted', () => {
+  it('--kind forces the format of a file named on the command line; unknown files are said, not linted', async () => {
     const dir = project({ 'stack.txt': OLLAMA });
-    const unknown = cli(dir, 'stack.txt');
+    const unknown = (await cli(dir, 'stack.txt'));
     assert.match(unknown.stderr, /stack\.txt: not a compose, nginx, Caddy or systemd file/);
     assert.equal(unknown.code, 0);
-    assert.equal(cli(dir, '--kind', 'compose', 'stack.txt').code, 1);
+    assert.equal((await cli(dir, '--kind', 'compose', 'stack.txt')).code, 1);
   });
 
-  it('exits 0 with nothing at warning or above and 2 on usage errors', () => {
+  it('exits 0 with nothing at warning or above and 2 on usage errors', async () => {
     const dir = project({ 'compose.yaml': lines('services:', '  db:', '    image: postgres:16.4', '    ports: ["127.0.0.1:5432:5432"]', '    security_opt: [no-new-privileges:true]', '    mem_limit: 1g') });
-    assert.equal(cli(dir).code, 0);
-    assert.equal(cli(dir, '--format', 'xml').code, 2);
-    assert.equal(cli(dir, '--kind', 'ini', 'x').code, 2);
-    assert.equal(cli(dir, '--bogus').code, 2);
-    assert.equal(cli(dir, 'missing.yml').code, 2);
+    assert.equal((await cli(dir)).code, 0);
+    assert.equal((await cli(dir, '--format', 'xml')).code, 2);
+    assert.equal((await cli(dir, '--kind', 'ini', 'x')).code, 2);
+    assert.equal((await cli(dir, '--bogus')).code, 2);
+    assert.equal((await cli(dir, 'missing.yml')).code, 2);
     const badConfig = project({ 'compose.yaml': OLLAMA, '.portcullis.json': '{ nope' });
-    const r = cli(badConfig);
+    const r = (await cli(badConfig));
     assert.equal(r.code, 2);
     assert.match(r.stderr, /not valid JSON/);
   });
 
-  it('the built bin runs with its shebang', () => {
+  it('the built bin runs with its shebang', async () => {
     const bin = join(__dirname, '..', '..', 'dist', 'cli.js');
     assert.ok(existsSync(bin), 'dist/cli.js is built by `npm run build` (npm test builds first)');
     assert.match(readFileSync(bin, 'utf8'), /^#!\/usr\/bin\/env node\n/);
