@@ -48,7 +48,7 @@ export function appendToMap(ctx: RuleContext, map: RMap, lines: string[]): TextE
   const text = ctx.text;
   if (map.flow) {
     // `{a: 1}` → `{a: 1, b: 2}`; only simple one-level entries are inserted into flow maps.
-    const close = text.lastIndexOf('}', map.span[1]);
+    const close = text.lastIndexOf('}', map.span[1] - 1);
     const inner = text.slice(map.span[0] + 1, close).trim();
     const joined = lines.map((l) => l.trim()).join(', ');
     return edit(ctx, close, close, (inner ? ', ' : '') + joined);
@@ -73,7 +73,7 @@ function reindent(line: string, unit: string): string {
 export function appendToSeq(ctx: RuleContext, seq: RSeq, value: string): TextEdit {
   const text = ctx.text;
   if (seq.flow) {
-    const close = text.lastIndexOf(']', seq.span[1]);
+    const close = text.lastIndexOf(']', seq.span[1] - 1);
     const inner = text.slice(seq.span[0] + 1, close).trim();
     return edit(ctx, close, close, (inner ? ', ' : '') + value);
   }
@@ -119,4 +119,17 @@ export function removePair(ctx: RuleContext, pair: { keySpan: readonly [number, 
   if (text[end] === '\r') end++;
   if (text[end] === '\n') end++;
   return edit(ctx, start, end, '');
+}
+
+/**
+ * Appends one entry to a mapping: `block` lines (as for appendToMap) in a block mapping, the one
+ * `flow` text (`key: value`, flow style) in a flow mapping, since nested block lines cannot go there.
+ */
+export function appendEntry(ctx: RuleContext, map: RMap, block: string[], flow: string): TextEdit {
+  return map.flow ? appendToMap(ctx, map, [flow]) : appendToMap(ctx, map, block);
+}
+
+/** Appends an item to a sequence, given as a plain block item and as a flow item (quoted where needed). */
+export function appendItem(ctx: RuleContext, seq: RSeq, block: string, flow: string): TextEdit {
+  return appendToSeq(ctx, seq, seq.flow ? flow : block);
 }

@@ -82,7 +82,7 @@ class Converter {
   constructor(doc: Document) {
     // yaml's own Alias.resolve searches the whole document per alias; one index keeps it linear.
     visit(doc, (_key, node) => {
-      const anchor = (node as { anchor?: string }).anchor;
+      const anchor = (node as { anchor?: string } | null)?.anchor;
       if (anchor && !isAlias(node)) {
         if (!this.anchors.has(anchor)) this.anchors.set(anchor, []);
         this.anchors.get(anchor)!.push(node as YamlNode);
