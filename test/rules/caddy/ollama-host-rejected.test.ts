@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { assertFixWorks, lines, lint, only, rangeOf } from '../../helpers';
+
+const RULE = 'caddy/ollama-host-rejected';
+const FILE = { file: '/work/project/Caddyfile' };
+const check = (text: string) => only(lint(text, FILE), RULE);
+
+describe(RULE, () => {
+  it('flags a proxy to Ollama on localhost, 127.0.0.1 and [::1] without header_up Host', () => {
+    const text = lines('a.example.com {', '\treverse_proxy localhost:11434', '}', 'b.example.com {', '\treverse_proxy http://127.0.0.1:11434', '}', 'c.example.com {', '\treverse_proxy [::1]:11434 {', '\t\theader_up Host {host}', '\t}', '}');
+    const found = check(text);
+    assert.deepEqual(found.map((f) => f.range), ['reverse_proxy localhost:11434', 'reverse_proxy http://127.0.0.1:11434', 'reverse_proxy [::1]:11434'].map((n) => rangeOf(text, n)));
+    assert.ok(found.every((f) => f.severity === 'warning'));
+    assert.match(found[0].message, /403/);
+  });
+
+  it('leaves a rewritten Host, an upstream placeholder, a container name and https alone', () => {
+    const text = lines(
+      'a.example.com {',
+      '\treverse_proxy localhost:11434 {',
+      '\t\theader_up Host localhost:11434',
+      '\t}',
+      '\treverse_proxy 127.0.0.1:11434 {',
+      '\t\theader_up Host {upstream_hostport}',
+      '\t}',
+      '\treverse_proxy ollama:11434',
+      '\treverse_proxy https://localhost:11434',
+      '}',
+    );
+    assert.deepEqual(check(text), []);
+  });
+
+  it('fix: adds a block with header_up when the proxy has none', () => {
+    const text = lines('a.example.com {', '\treverse_proxy localhost:11434', '}');
+    assertFixWorks(text, RULE, undefined, lines('a.example.com {', '\treverse_proxy localhost:11434 {', '\t\theader_up Host localhost:11434', '\t}', '}'), FILE);
+  });
+
+  it('fix: adds header_up at the top of an existing block', () => {
+    const text = lines('a.example.com {', '  reverse_proxy 127.0.0.1:11434 {', '    flush_interval -1', '  }', '}');
+    assertFixWorks(text, RULE, undefined, lines('a.example.com {', '  reverse_proxy 127.0.0.1:11434 {', '    header_up Host localhost:11434', '    flush_interval -1', '  }', '}'), FILE);
+  });
+
+  it("fix: rewrites an explicit header_up Host {host} in place", () => {
+    const text = lines('a.example.com {', '\treverse_proxy [::1]:11434 {', '\t\theader_up Host {host}', '\t}', '}');
+    assertFixWorks(text, RULE, undefined, lines('a.example.com {', '\treverse_proxy [::1]:11434 {', '\t\theader_up Host localhost:11434', '\t}', '}'), FILE);
+  });
+});
