@@ -1,8 +1,18 @@
 /** The engine's public surface: what the server, the CLI and the tests use. */
-import { registerFormat } from './core/engine';
+import { registerCrossFormatRule, registerFormat } from './core/engine';
 import { compose } from './compose';
+import { systemd } from './systemd';
+import { caddy } from './caddy';
+import { nginx } from './nginx';
+import { composeSecretCandidates } from './secrets/compose';
+import { rule as hardcodedSecret } from './secrets/hardcoded-secret';
 
-registerFormat(compose);
+// Compose's secret extractor lives with the secrets rule; the other formats add theirs in their own module.
+registerFormat({ ...compose, secretCandidates: composeSecretCandidates });
+registerFormat(systemd);
+registerFormat(caddy);
+registerFormat(nginx);
+registerCrossFormatRule(hardcodedSecret);
 
 export * from './core/types';
 export * from './core/engine';
@@ -12,3 +22,4 @@ export * from './core/fixes';
 export { LineIndex } from './core/text';
 export { ServiceKnowledge, BUILTIN_SERVICES, classifyAddress, parseImage, type ServiceInfo } from './knowledge/services';
 export { GlobSet, globToRegExp } from './core/glob';
+export { mask as maskSecret } from './secrets/detect';

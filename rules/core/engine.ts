@@ -3,13 +3,27 @@ import { DEFAULT_CONFIG, type Config } from './config';
 import { detectFormat } from './detect';
 import { scanSuppressions, type Suppressions } from './suppress';
 import { LineIndex, compareRanges } from './text';
-import type { Finding, Format, Rule, RuleContext } from './types';
+import type { Finding, Format, Range, Report, Rule, RuleContext, SecretCandidate, WorkspaceView } from './types';
 
 /** A format: how to parse it (never throws; syntax errors live in the model) and its rules. */
 export interface FormatModule<M = unknown> {
   format: Format;
   parse(text: string, file: string): M;
   rules: readonly Rule<M>[];
+  /**
+   * The literal values of this document that may be secrets (env values, header values, URL
+   * passwords, arguments…), read from the model. A format that has it gets the cross-format
+   * rules (`secrets/hardcoded-secret`) for free.
+   */
+  secretCandidates?(model: M, ctx: RuleContext): SecretCandidate[];
+}
+
+/** What a cross-format rule reads: one document's secret candidates, whatever its format. */
+export interface CrossFormatModel {
+  format: Format;
+  file: string;
+  text: string;
+  candidates: readonly SecretCandidate[];
 }
 
 /** The result of the one parse of one document version; rules only read it. */
@@ -29,6 +43,8 @@ export interface RuleFailure {
 
 export interface LintOptions {
   config?: Config;
+  /** Read-only access to other files (`.env`, `.gitignore`), provided by the adapter. */
+  workspace?: WorkspaceView;
   /** Called once per rule that throws; the other rules' findings are still returned. */
   onRuleError?: (failure: RuleFailure) => void;
 }
@@ -46,8 +62,19 @@ export function formatModule(format: Format): FormatModule | undefined {
   return modules.get(format);
 }
 
+const crossRules: Rule<CrossFormatModel>[] = [];
+
+/** Registers a rule that runs on every format whose module has a `secretCandidates` extractor. */
+export function registerCrossFormatRule(rule: Rule<CrossFormatModel>): () => void {
+  crossRules.push(rule);
+  return () => {
+    const i = crossRules.indexOf(rule);
+    if (i >= 0) crossRules.splice(i, 1);
+  };
+}
+
 export function allRules(): Rule[] {
-  return [...modules.values()].flatMap((m) => m.rules as Rule[]);
+  return [...[...modules.values()].flatMap((m) => m.rules as Rule[]), ...(crossRules as Rule[])];
 }
 
 /** The one parse of a document version; undefined for a format with no parser (or a parser bug). */
@@ -64,46 +91,135 @@ export function parseDocument(file: string, text: string, format: Format, onErro
   return { file, text, format, model, lines: new LineIndex(text), suppressions: scanSuppressions(text) };
 }
 
+function contextFor(doc: ParsedDocument, config: Config, options: LintOptions): RuleContext {
+  return {
+    file: doc.file,
+    text: doc.text,
+    range: (start, end) => doc.lines.range(start, end),
+    services: knowledgeFor(config),
+    ...(options.workspace ? { workspace: options.workspace } : {}),
+  };
+}
+
+/** The rules that apply to a document: its format's own, then the cross-format ones when it has an extractor. */
+function applicableRules(module: FormatModule, doc: ParsedDocument, ctx: RuleContext, options: LintOptions): { rule: Rule<any>; model: () => unknown }[] {
+  const own = module.rules.map((rule) => ({ rule: rule as Rule<any>, model: () => doc.model }));
+  const extract = module.secretCandidates;
+  if (!extract || !crossRules.length) return own;
+  let cross: CrossFormatModel | undefined;
+  const model = () => {
+    if (!cross) {
+      let candidates: SecretCandidate[] = [];
+      try {
+        candidates = extract.call(module, doc.model, ctx);
+      } catch (error) {
+        options.onRuleError?.({ rule: `${doc.format}/secret-candidates`, error });
+      }
+      cross = { format: doc.format, file: doc.file, text: doc.text, candidates };
+    }
+    return cross;
+  };
+  return [...own, ...crossRules.map((rule) => ({ rule: rule as Rule<any>, model }))];
+}
+
+const rangeKey = (rule: string, r: Range) => `${rule}@${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
+
+/** Turns a rule's reports into findings: suppression comments, severity overrides, one per rule+range. */
+function collect(doc: ParsedDocument, rule: Rule<any>, setting: Config['rules'][string] | undefined, reports: Report[], seen: Set<string>, findings: Finding[]): void {
+  for (const r of reports) {
+    // A node reached through an anchor is reported once, where the user edits it.
+    const key = rangeKey(rule.id, r.range);
+    if (seen.has(key) || doc.suppressions.isSuppressed(rule.id, r.range.start.line)) continue;
+    seen.add(key);
+    findings.push({
+      rule: rule.id,
+      severity: (setting && setting !== 'off' ? setting : undefined) ?? r.severity ?? rule.severity,
+      file: doc.file,
+      range: r.range,
+      message: r.message,
+      fixes: (r.fixes ?? []).map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, file: e.file ?? doc.file })) })),
+      ...(r.related?.length ? { related: r.related } : {}),
+    });
+  }
+}
+
+const byPlace = (a: Finding, b: Finding) => compareRanges(a.range, b.range) || a.rule.localeCompare(b.rule);
+
 export function runRules(doc: ParsedDocument, options: LintOptions = {}): Finding[] {
   const config = options.config ?? DEFAULT_CONFIG;
   if (!config.enable) return [];
   const module = modules.get(doc.format);
   if (!module) return [];
-  const ctx: RuleContext = {
-    file: doc.file,
-    text: doc.text,
-    range: (start, end) => doc.lines.range(start, end),
-    services: knowledgeFor(config),
-  };
+  const ctx = contextFor(doc, config, options);
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  for (const rule of module.rules) {
+  for (const { rule, model } of applicableRules(module, doc, ctx, options)) {
     const setting = config.rules[rule.id];
     if (setting === 'off') continue;
     let reports;
     try {
-      reports = rule.check(doc.model, ctx);
+      reports = rule.check(model(), ctx);
     } catch (error) {
       options.onRuleError?.({ rule: rule.id, error });
       continue;
     }
-    for (const r of reports) {
-      // A node reached through an anchor is reported once, where the user edits it.
-      const key = `${rule.id}@${r.range.start.line}:${r.range.start.character}-${r.range.end.line}:${r.range.end.character}`;
-      if (seen.has(key) || doc.suppressions.isSuppressed(rule.id, r.range.start.line)) continue;
-      seen.add(key);
-      findings.push({
-        rule: rule.id,
-        severity: setting ?? r.severity ?? rule.severity,
-        file: doc.file,
-        range: r.range,
-        message: r.message,
-        fixes: (r.fixes ?? []).map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, file: e.file ?? doc.file })) })),
-        ...(r.related?.length ? { related: r.related } : {}),
-      });
-    }
+    collect(doc, rule, setting, reports, seen, findings);
   }
-  return findings.sort((a, b) => compareRanges(a.range, b.range) || a.rule.localeCompare(b.rule));
+  return findings.sort(byPlace);
+}
+
+/**
+ * The asynchronous pass (rules with `checkAsync`, e.g. secretlint's detectors): only its own
+ * findings, for `mergeFindings` with the synchronous ones. Never throws; a failing rule is reported
+ * through `onRuleError`.
+ */
+export async function runAsyncRules(doc: ParsedDocument, options: LintOptions = {}): Promise<Finding[]> {
+  const config = options.config ?? DEFAULT_CONFIG;
+  if (!config.enable) return [];
+  const module = modules.get(doc.format);
+  if (!module) return [];
+  const ctx = contextFor(doc, config, options);
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const { rule, model } of applicableRules(module, doc, ctx, options)) {
+    const setting = config.rules[rule.id];
+    if (setting === 'off' || !rule.checkAsync) continue;
+    let reports;
+    try {
+      reports = await rule.checkAsync(model(), ctx);
+    } catch (error) {
+      options.onRuleError?.({ rule: rule.id, error });
+      continue;
+    }
+    collect(doc, rule, setting, reports, seen, findings);
+  }
+  return findings.sort(byPlace);
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  const before = (x: Range['start'], y: Range['start']) => x.line < y.line || (x.line === y.line && x.character < y.character);
+  return before(a.start, b.end) && before(b.start, a.end);
+}
+
+/**
+ * The synchronous findings with the asynchronous pass's merged in: one finding per rule+range, and
+ * a synchronous finding of a rule is superseded by an asynchronous one of the same rule on an
+ * overlapping range (the library knows the key's provider and exact extent).
+ */
+export function mergeFindings(sync: readonly Finding[], later: readonly Finding[]): Finding[] {
+  const laterKeys = new Set(later.map((f) => rangeKey(f.rule, f.range)));
+  const kept = sync.filter((s) => !laterKeys.has(rangeKey(s.rule, s.range)) && !later.some((a) => a.rule === s.rule && a.file === s.file && overlaps(a.range, s.range)));
+  return [...kept, ...later].sort(byPlace);
+}
+
+/**
+ * For the language server: after publishing `syncFindings` (from `runRules`) for a document
+ * version, call this and publish its result for the same version when it resolves — the complete,
+ * merged list. Resolves to `syncFindings` unchanged when there is no asynchronous rule to run.
+ */
+export async function lintAsyncFindings(doc: ParsedDocument, syncFindings: readonly Finding[], options: LintOptions = {}): Promise<Finding[]> {
+  const later = await runAsyncRules(doc, options);
+  return later.length ? mergeFindings(syncFindings, later) : [...syncFindings];
 }
 
 let knowledgeCache: { services: Config['services']; knowledge: ServiceKnowledge } | undefined;
@@ -124,4 +240,13 @@ export function lintText(file: string, text: string, options: LintOptions & { fo
   if (!format) return { format: undefined, findings: [] };
   const doc = parseDocument(file, text, format, (error) => options.onRuleError?.({ rule: `${format}/parser`, error }));
   return { format, findings: doc ? runRules(doc, options) : [] };
+}
+
+/** `lintText` with the asynchronous pass awaited and merged: what the CLI uses. */
+export async function lintTextAsync(file: string, text: string, options: LintOptions & { format?: Format; languageId?: string } = {}): Promise<LintResult> {
+  const format = options.format ?? detectFormat(file, text, { languageId: options.languageId });
+  if (!format) return { format: undefined, findings: [] };
+  const doc = parseDocument(file, text, format, (error) => options.onRuleError?.({ rule: `${format}/parser`, error }));
+  if (!doc) return { format, findings: [] };
+  return { format, findings: await lintAsyncFindings(doc, runRules(doc, options), options) };
 }

@@ -21,6 +21,8 @@ export interface TextEdit {
   file?: string;
   range: Range;
   newText: string;
+  /** newText as outputs (CLI JSON/SARIF, logs) may show it, when newText carries a secret. */
+  redacted?: string;
 }
 
 export interface Fix {
@@ -65,6 +67,51 @@ export interface RuleContext {
   range(start: number, end: number): Range;
   /** The service knowledge table, with the user's additions. */
   readonly services: import('../knowledge/services').ServiceKnowledge;
+  /**
+   * A read-only view of other files (`.env`, `.gitignore`) that the adapter provides: the CLI reads
+   * the disk, the server its open documents and the disk, tests an in-memory map. Absent: unknown.
+   */
+  readonly workspace?: WorkspaceView;
+}
+
+export interface WorkspaceView {
+  /** The text of the file at this absolute path, or undefined when it does not exist. */
+  read(absPath: string): string | undefined;
+}
+
+/**
+ * A literal value that may be a secret, found by a format's extractor (`FormatModule.secretCandidates`).
+ * Offsets are into the linted text; `valueSpan` covers exactly `value` as written.
+ */
+export interface SecretCandidate {
+  /** The setting's name as written (`OPENAI_API_KEY`, `X-Api-Key`, `--token`, a label key); undefined for a bare value. */
+  name?: string;
+  value: string;
+  valueSpan: readonly [start: number, end: number];
+  where: 'env' | 'header' | 'url' | 'arg' | 'label' | 'comparison' | 'other';
+  /**
+   * True when the text at `valueSpan` is not `value` character for character (escapes were
+   * decoded): findings then cover the whole span and no fix is offered.
+   */
+  inexact?: boolean;
+  /** How the value moves out of the file; absent when the format offers no automatic fix here. */
+  move?: SecretMove;
+}
+
+/** What the secrets rule needs to build a fix; the format says how its files reference a variable. */
+export interface SecretMove {
+  /** The variable the value moves to (a valid environment variable name). */
+  variable: string;
+  /** The text that replaces `valueSpan`, given the variable name finally chosen (`${NAME}`, `{$NAME}`). */
+  reference(variable: string): string;
+  /** Absolute path of the env file that receives `NAME=value` (created if missing); absent: none. */
+  envFile?: string;
+  /** Add the env file to the nearest `.gitignore` (created beside it if none). */
+  gitignore?: boolean;
+  /** The value the program receives for the text as written (compose: `$$` is `$`); default: as written. */
+  runtimeValue?(written: string): string;
+  /** Fix title; default "Move the value to <envFile> as NAME". */
+  title?(variable: string): string;
 }
 
 export interface Rule<M = unknown> {
@@ -74,4 +121,9 @@ export interface Rule<M = unknown> {
   severity: Severity;
   summary: string;
   check(model: M, ctx: RuleContext): Report[];
+  /**
+   * An asynchronous second pass (library detectors that are async); its findings are merged with
+   * check's, deduped by rule and range. Run by `runAsyncRules`, never on the keystroke's path.
+   */
+  checkAsync?(model: M, ctx: RuleContext): Promise<Report[]>;
 }

@@ -1,0 +1,157 @@
+import { LineIndex } from '../core/text';
+import type { TextEdit, WorkspaceView } from '../core/types';
+
+/**
+ * `.gitignore` matching for the cases people write: `.env`, `*.env`, `/.env`, `**\/.env`,
+ * `dir/`, `dir/**`, negations with `!`, escapes, and the rule that a file inside an ignored
+ * folder cannot be re-included. Deeper `.gitignore` files take precedence over outer ones.
+ */
+
+interface Pattern {
+  negate: boolean;
+  dirOnly: boolean;
+  /** Matched against the whole path relative to the .gitignore's folder, or else against each name. */
+  anchored: boolean;
+  re: RegExp;
+}
+
+export function splitPath(p: string): { dir: string; base: string } {
+  const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
+  return i < 0 ? { dir: '', base: p } : { dir: p.slice(0, i) || p.slice(0, 1), base: p.slice(i + 1) };
+}
+
+export function joinPath(dir: string, name: string): string {
+  const sep = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
+  return dir.endsWith('/') || dir.endsWith('\\') ? dir + name : dir + sep + name;
+}
+
+function globSource(glob: string): string {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '\\' && i + 1 < glob.length) re += glob[++i].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    else if (c === '*' && glob[i + 1] === '*' && (i === 0 || glob[i - 1] === '/') && (glob[i + 2] === '/' || i + 2 === glob.length)) {
+      // `**/` is any number of folders; a trailing `**` is everything below.
+      if (glob[i + 2] === '/') {
+        re += '(?:.*/)?';
+        i += 2;
+      } else {
+        re += '.*';
+        i += 1;
+      }
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const close = glob.indexOf(']', i + 2);
+      if (close < 0) re += '\\[';
+      else {
+        re += '[' + glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\(?!\])/g, '\\\\') + ']';
+        i = close;
+      }
+    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+  }
+  return re;
+}
+
+export function parseGitignore(text: string): Pattern[] {
+  const out: Pattern[] = [];
+  for (let line of text.split(/\r?\n/)) {
+    line = line.replace(/(?<!\\)\s+$/, '');
+    if (!line || line.startsWith('#')) continue;
+    let negate = false;
+    if (line.startsWith('!')) {
+      negate = true;
+      line = line.slice(1);
+    } else if (line.startsWith('\\!') || line.startsWith('\\#')) line = line.slice(1);
+    const dirOnly = line.endsWith('/');
+    if (dirOnly) line = line.slice(0, -1);
+    if (!line) continue;
+    const anchored = line.includes('/');
+    if (line.startsWith('/')) line = line.slice(1);
+    out.push({ negate, dirOnly, anchored, re: new RegExp(`^${globSource(line)}$`) });
+  }
+  return out;
+}
+
+/** The verdict of one .gitignore for a path relative to its folder: true, false (negated), or undefined (no pattern matches). */
+function verdict(patterns: Pattern[], rel: string, isDir: boolean): boolean | undefined {
+  const name = rel.slice(rel.lastIndexOf('/') + 1);
+  let result: boolean | undefined;
+  for (const p of patterns) {
+    if (p.dirOnly && !isDir) continue;
+    if (p.re.test(p.anchored ? rel : name)) result = !p.negate;
+  }
+  return result;
+}
+
+export interface GitignoreFile {
+  path: string;
+  dir: string;
+  patterns: Pattern[];
+  text: string;
+}
+
+const MAX_LEVELS = 32;
+
+/** The `.gitignore` files in the folders above `absFile`, outermost first. */
+export function gitignoresAbove(absFile: string, ws: WorkspaceView): GitignoreFile[] {
+  const out: GitignoreFile[] = [];
+  let dir = splitPath(absFile).dir;
+  for (let level = 0; dir && level < MAX_LEVELS; level++) {
+    const path = joinPath(dir, '.gitignore');
+    const text = ws.read(path);
+    if (text !== undefined) out.unshift({ path, dir, patterns: parseGitignore(text), text });
+    const up = splitPath(dir).dir;
+    if (!up || up === dir) break;
+    dir = up;
+  }
+  return out;
+}
+
+function relativeTo(dir: string, absFile: string): string | undefined {
+  const norm = (p: string) => p.replace(/\\/g, '/');
+  const d = norm(dir).replace(/\/$/, '');
+  const f = norm(absFile);
+  return f.startsWith(d + '/') ? f.slice(d.length + 1) : undefined;
+}
+
+/** Whether git would ignore `absFile` according to the `.gitignore` files above it. */
+export function isIgnored(absFile: string, ws: WorkspaceView, files = gitignoresAbove(absFile, ws)): boolean {
+  const at = (rel: string, isDir: boolean) => {
+    let result = false;
+    for (const g of files) {
+      const r = relativeTo(g.dir, rel);
+      if (r === undefined) continue;
+      const v = verdict(g.patterns, r, isDir);
+      if (v !== undefined) result = v;
+    }
+    return result;
+  };
+  // A file inside an ignored folder stays ignored whatever a later negation says.
+  const parts = absFile.replace(/\\/g, '/').split('/');
+  for (let i = 2; i < parts.length; i++) if (at(parts.slice(0, i).join('/'), true)) return true;
+  return at(parts.join('/'), false);
+}
+
+/**
+ * The edit that makes git ignore `absFile`: a line appended to the nearest `.gitignore`, or a new
+ * `.gitignore` in `fallbackDir` when there is none. `.env` files get the usual `.env` line; other
+ * files a path anchored at the `.gitignore`'s folder.
+ */
+export function ignoreEdit(absFile: string, ws: WorkspaceView, fallbackDir: string, files = gitignoresAbove(absFile, ws)): TextEdit {
+  const nearest = files[files.length - 1];
+  const dir = nearest?.dir ?? fallbackDir;
+  const { base } = splitPath(absFile);
+  const rel = relativeTo(dir, absFile) ?? base;
+  const line = base === '.env' ? '.env' : '/' + rel.replace(/([*?[\]!#\\])/g, '\\$1');
+  if (!nearest) return { file: joinPath(fallbackDir, '.gitignore'), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: line + '\n' };
+  return appendLine(nearest.path, nearest.text, line);
+}
+
+/** Appends a line at the end of a file's text (after a line break if the text lacks one). */
+export function appendLine(file: string, text: string, line: string): TextEdit {
+  const end = new LineIndex(text).position(text.length);
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const sep = text === '' || text.endsWith('\n') || text.endsWith('\r') ? '' : eol;
+  return { file, range: { start: end, end }, newText: sep + line + eol };
+}
