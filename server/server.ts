@@ -1,0 +1,301 @@
+import * as fs from 'node:fs';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type ClientCapabilities,
+  type CodeAction,
+  type CodeActionParams,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { collectPreferredEdits, type Finding } from '../rules';
+import { FIX_ALL_KIND, fixAllAction, quickFix, readDiagnosticData, toDiagnostic, toWorkspaceEdit, type DocumentRef, type EditEnvironment } from './convert';
+import { Linter, type LintInputs } from './linter';
+import { CONFIG_FILE, ConfigStore } from './settings';
+import { documentPath, filePath, isLintable } from './uri';
+import { isSharedInput, SHARED_INPUT_GLOBS, WorkspaceFiles } from './workspace';
+
+/** Diagnostics follow typing, but not every keystroke: a burst of changes is linted once. */
+export const DEBOUNCE_MS = 150;
+/** A client that never answers `workspace/configuration` must not stop linting. */
+const SETTINGS_TIMEOUT_MS = 5000;
+
+export interface ServerOptions {
+  /** The folder of the running bundle, against which the rule docs' `docs/` is found. */
+  bundleDir: string;
+  /** The bundle itself, run again as a worker thread for large documents. */
+  workerScript?: string;
+}
+
+/**
+ * The language server: open documents, lint scheduling, settings, and conversion of findings to
+ * diagnostics and code actions. Every rule decision lives in `rules/`.
+ */
+export function startServer(connection: Connection, options: ServerOptions): void {
+  const documents = new TextDocuments(TextDocument);
+  const timers = new Map<string, NodeJS.Timeout>();
+  const justOpened = new Set<string>();
+  let capabilities: ClientCapabilities = {};
+  let pushedSettings: unknown;
+
+  const configs = new ConfigStore({
+    settings: (uri) => readSettings(uri),
+    warn: (message) => connection.console.warn(`Portcullis: ${message}`),
+  });
+  const files = new WorkspaceFiles();
+  const linter = new Linter(
+    {
+      error: (message) => connection.console.error(message),
+      info: (message) => connection.console.info(message),
+    },
+    options.workerScript,
+    () => files.openTexts(),
+  );
+
+  const canPullSettings = () => capabilities.workspace?.configuration === true;
+
+  async function readSettings(uri: string): Promise<unknown> {
+    if (!canPullSettings()) return pushedSettings;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<unknown>((resolve) => {
+      timer = setTimeout(() => resolve(pushedSettings), SETTINGS_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([connection.workspace.getConfiguration({ scopeUri: uri, section: 'portcullis' }), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    capabilities = params.capabilities ?? {};
+    pushedSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    configs.setWorkspaceFolders(folders.flatMap((uri) => filePath(uri) ?? []));
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'portcullis' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    const workspace = capabilities.workspace;
+    if (workspace?.didChangeConfiguration?.dynamicRegistration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'portcullis' }).catch(logFailure('registering for settings changes'));
+    }
+    if (workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [`**/${CONFIG_FILE}`, ...SHARED_INPUT_GLOBS].map((globPattern) => ({ globPattern })) })
+        .catch(logFailure(`watching ${CONFIG_FILE}`));
+    }
+    if (workspace?.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders(
+        guard('workspace folder change', async () => {
+          const folders = (await connection.workspace.getWorkspaceFolders()) ?? [];
+          configs.setWorkspaceFolders(folders.flatMap((f) => filePath(f.uri) ?? []));
+          relintAll();
+        }),
+      );
+    }
+  });
+
+  connection.onDidChangeConfiguration(
+    guard('settings change', (params) => {
+      const settings = (params?.settings as { portcullis?: unknown } | null | undefined)?.portcullis;
+      if (settings !== undefined) pushedSettings = settings;
+      configs.invalidate();
+      relintAll();
+    }),
+  );
+
+  connection.onDidChangeWatchedFiles(
+    guard('watched file change', (params) => {
+      if (params.changes.some((c) => c.uri.endsWith(`/${CONFIG_FILE}`))) configs.invalidate();
+      files.changed();
+      relintAll();
+    }),
+  );
+
+  documents.onDidOpen(
+    guard('open', ({ document }) => {
+      justOpened.add(document.uri);
+      const file = filePath(document.uri);
+      if (file) files.setOpen(file, document);
+    }),
+  );
+  documents.onDidChangeContent(
+    guard('change', ({ document }) => {
+      files.changed();
+      // An opened file is linted at once; edits wait for a pause in typing.
+      schedule(document.uri, justOpened.delete(document.uri) ? 0 : DEBOUNCE_MS);
+      const file = filePath(document.uri);
+      if (file && isSharedInput(file)) relintAll(DEBOUNCE_MS);
+    }),
+  );
+  documents.onDidClose(
+    guard('close', ({ document }) => {
+      const uri = document.uri;
+      clearTimeout(timers.get(uri));
+      timers.delete(uri);
+      justOpened.delete(uri);
+      linter.forget(uri);
+      configs.forget(uri);
+      const file = filePath(uri);
+      if (file) {
+        files.setOpen(file, undefined);
+        // Closing an unsaved .env puts the disk's version back in effect.
+        if (isSharedInput(file)) relintAll(DEBOUNCE_MS);
+      }
+      if (isLintable(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    }),
+  );
+
+  function schedule(uri: string, delay: number): void {
+    if (!isLintable(uri)) return;
+    clearTimeout(timers.get(uri));
+    timers.set(
+      uri,
+      setTimeout(() => {
+        timers.delete(uri);
+        void validate(uri).catch(logFailure(`linting ${uri}`));
+      }, delay),
+    );
+  }
+
+  function relintAll(delay = 0): void {
+    for (const doc of documents.all()) schedule(doc.uri, delay);
+  }
+
+  interface Current {
+    doc: TextDocument;
+    ref: DocumentRef;
+    excluded: boolean;
+    inputs: LintInputs;
+  }
+
+  /** The document with what its findings depend on; undefined when it is not ours to lint. */
+  async function current(doc: TextDocument): Promise<Current | undefined> {
+    const file = documentPath(doc.uri);
+    if (!file || !isLintable(doc.uri)) return undefined;
+    const { config, excluded } = await configs.forDocument(doc.uri, file);
+    return { doc, ref: { uri: doc.uri, file, version: doc.version }, excluded, inputs: { config, workspace: files, workspaceGeneration: files.generation } };
+  }
+
+  async function validate(uri: string): Promise<void> {
+    const doc = documents.get(uri);
+    if (!doc) return;
+    const version = doc.version;
+    const generation = configs.generation;
+    // While settings are read or the asynchronous rules run, the document or the settings may change:
+    // a newer lint is then scheduled, and this result is stale.
+    const stale = () => documents.get(uri) !== doc || doc.version !== version || configs.generation !== generation;
+    const now = await current(doc);
+    if (!now || stale()) return;
+    const publish = (findings: Finding[]) => connection.sendDiagnostics({ uri, version, diagnostics: findings.map((f) => toDiagnostic(f, now.ref, options.bundleDir)) });
+    if (now.excluded) return publish([]);
+    // The synchronous rules' findings at once; the asynchronous rules' (and a worker's) when they are in.
+    const sync = linter.isLarge(doc) ? undefined : linter.findings(doc, now.ref.file, now.inputs);
+    if (sync) await publish(sync);
+    const complete = await linter.complete(doc, now.ref.file, now.inputs);
+    if (stale()) return;
+    if (!sync || complete.length !== sync.length || complete.some((f, i) => f !== sync[i])) await publish(complete);
+  }
+
+  /** Every finding of the document's current version ([] when it is excluded). */
+  async function currentFindings(doc: TextDocument): Promise<{ ref: DocumentRef; findings: Finding[] } | undefined> {
+    const now = await current(doc);
+    if (!now) return undefined;
+    return { ref: now.ref, findings: now.excluded ? [] : await linter.complete(doc, now.ref.file, now.inputs) };
+  }
+
+  connection.onCodeAction(
+    guard(
+      'code actions',
+      async (params: CodeActionParams): Promise<CodeAction[]> => {
+        const doc = documents.get(params.textDocument.uri);
+        if (!doc) return [];
+        const only = params.context.only;
+        const wanted = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+        const current = await currentFindings(doc);
+        if (!current || documents.get(doc.uri) !== doc) return [];
+        const env = editEnvironment();
+        const actions: CodeAction[] = [];
+
+        if (wanted(CodeActionKind.QuickFix)) {
+          const currentFixes = new Set(current.findings.flatMap((f) => f.fixes.map((fix) => canonicalJson([f.rule, fix]))));
+          for (const diagnostic of params.context.diagnostics) {
+            const data = readDiagnosticData(diagnostic);
+            if (!data) continue;
+            for (const fix of data.fixes) {
+              // A fix from an older version's diagnostic would edit the wrong text: only fixes the
+              // current version still offers are applied. (Not the range: Neovim 0.7 sends it back in bytes.)
+              if (!currentFixes.has(canonicalJson([data.rule, fix]))) continue;
+              const edit = toWorkspaceEdit(fix.edits, current.ref, env);
+              if (edit) actions.push(quickFix(fix, diagnostic, edit));
+            }
+          }
+        }
+
+        if (wanted(FIX_ALL_KIND)) {
+          const { byFile, fixes } = collectPreferredEdits(current.findings);
+          const edit = fixes.length ? toWorkspaceEdit([...byFile.values()].flat(), current.ref, env) : undefined;
+          if (edit) actions.push(fixAllAction(edit, fixes.length));
+        }
+        return actions;
+      },
+      [],
+    ),
+  );
+
+  function editEnvironment(): EditEnvironment {
+    const edit = capabilities.workspace?.workspaceEdit;
+    return {
+      documentChanges: edit?.documentChanges === true,
+      createFiles: edit?.resourceOperations?.includes('create') === true,
+      openVersion: (uri) => documents.get(uri)?.version,
+      exists: (file) => fs.existsSync(file),
+    };
+  }
+
+  connection.onShutdown(() => {
+    for (const t of timers.values()) clearTimeout(t);
+    timers.clear();
+  });
+
+  /** A handler that fails logs and answers `fallback`: no input may take the server down. */
+  function guard<A extends unknown[], R>(what: string, handler: (...args: A) => R, fallback?: Awaited<R>): (...args: A) => R {
+    return (...args: A): R => {
+      try {
+        const result = handler(...args);
+        if (result instanceof Promise) return result.catch((error) => (logFailure(what)(error), fallback)) as R;
+        return result;
+      } catch (error) {
+        logFailure(what)(error);
+        return fallback as R;
+      }
+    };
+  }
+
+  function logFailure(what: string) {
+    return (error: unknown) => connection.console.error(`Portcullis: ${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+/** JSON with sorted keys: `Diagnostic.data` may come back from the client with its keys reordered. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
+  );
+}
