@@ -102,6 +102,8 @@ const CADDY_DIRECTIVES = /^[ \t]+(reverse_proxy|respond|file_server|root|encode|
 
 export function looksLikeCaddy(text: string): boolean {
   if (/;[ \t]*$/m.test(text.replace(/#.*$/gm, ''))) return false;
-  const site = /^(\{|\(|[a-z0-9*.:\-\/{}$]+(\s*,?\s*[a-z0-9*.:\-\/{}$]+)*[ \t]*\{)[ \t]*$/im.test(text);
+  // Addresses are separated by spaces or a comma: one separator is required between two, so the
+  // pattern cannot backtrack over the ways to split one long word.
+  const site = /^(\{|\(|[a-z0-9*.:\-\/{}$]+(?:(?:[ \t]*,[ \t]*|[ \t]+)[a-z0-9*.:\-\/{}$]+)*[ \t]*\{)[ \t]*$/im.test(text);
   return site && CADDY_DIRECTIVES.test(text);
 }

@@ -36,6 +36,12 @@ describe('detection', () => {
   for (const [path, text, want] of cases) {
     it(`${path} → ${want ?? 'not ours'}`, () => assert.equal(detectFormat(path, text), want));
   }
+  it('sniffs content in linear time (no regex backtracking on long words)', () => {
+    const long = 'services:\n  ollama:\n    image: ollama/ollama:0.5.7\n' + 'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(50) + '\n';
+    assert.equal(detectFormat('/p/notes', long), undefined);
+    assert.equal(detectFormat('/p/site', lines('example.com, www.example.com :8080 {', '\treverse_proxy localhost:3000', '}')), 'caddy');
+  });
+
   it('uses the editor language id when the name says nothing', () => {
     assert.equal(detectFormat('/p/untitled-1', 'x', { languageId: 'dockercompose' }), 'compose');
   });
