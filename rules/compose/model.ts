@@ -226,6 +226,23 @@ export function hasInterpolation(s: string): boolean {
   return /(^|[^$])(\$\$)*\$(\{|[A-Za-z_])/.test(s);
 }
 
+/** Splits at `:` outside `${…}`, so `${HOME:-/root}:/data` has two parts. */
+export function splitOutsideBraces(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const c of s) {
+    if (c === '{') depth++;
+    else if (c === '}') depth = Math.max(0, depth - 1);
+    if (c === ':' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
 /** A compose boolean in any spelling compose accepts (YAML 1.1's yes/no/on/off included). */
 export function asBoolean(node: RNode | undefined): boolean | undefined {
   if (node?.kind !== 'scalar') return undefined;

@@ -1,4 +1,4 @@
-import { hasInterpolation, scalarText, type RMap, type RNode, type RScalar, type Span } from './model';
+import { hasInterpolation, scalarText, splitOutsideBraces, type RMap, type RNode, type RScalar, type Span } from './model';
 
 /** A published port of a service, from the short (`"127.0.0.1:8080:80/tcp"`) or long syntax. */
 export interface PublishedPort {
@@ -53,22 +53,6 @@ export function parseShortPort(spec: string): Omit<PublishedPort, 'node' | 'synt
   const target = parts.pop()!;
   const published = parts.pop()!;
   return finish(parts.join(':'), published, target, protocol);
-}
-
-function splitOutsideBraces(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const c of s) {
-    if (c === '{') depth++;
-    else if (c === '}') depth = Math.max(0, depth - 1);
-    if (c === ':' && depth === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
 }
 
 function finish(hostIp: string, published: string, target: string, protocol: string) {

@@ -1,4 +1,4 @@
-import { asBoolean, scalarText, type RMap, type RNode, type Span } from './model';
+import { asBoolean, scalarText, splitOutsideBraces, type RMap, type RNode, type Span } from './model';
 
 /** A service's mount from `volumes:`, short (`./data:/data:ro`) or long (`type: bind` …) syntax. */
 export interface Mount {
@@ -12,23 +12,6 @@ export interface Mount {
   readOnly: boolean;
   /** Where a finding about the source goes: the short item, or the long syntax's `source:` entry. */
   span: Span;
-}
-
-/** Splits at `:` outside `${…}`, so `${HOME:-/root}:/data` has two parts. */
-function splitOutsideBraces(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const c of s) {
-    if (c === '{') depth++;
-    else if (c === '}') depth = Math.max(0, depth - 1);
-    if (c === ':' && depth === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
 }
 
 /** Compose treats a source that looks like a path as a bind; a bare name is a named volume. */
