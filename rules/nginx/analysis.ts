@@ -1,0 +1,280 @@
+import { classifyAddress, type ServiceInfo, type ServiceKnowledge } from '../knowledge/services';
+import { Ctx } from './directives';
+import type { Directive, NginxModel } from './model';
+
+/**
+ * What the proxy rules ask of a config: nginx's inheritance (a level that sets a directive hides
+ * the outer levels' values; array directives such as `proxy_set_header` are replaced, not merged),
+ * where `proxy_pass` goes (upstream blocks resolved within the file) and which service that is.
+ */
+
+/** The directives of one configuration level: a block's children or the file's top level. */
+export function levelOf(model: NginxModel, d: Directive | undefined): readonly Directive[] {
+  return d ? d.block?.children ?? [] : model.root;
+}
+
+/** The levels whose settings apply at `d`, innermost first (its own block, enclosing blocks, the file). */
+export function scopeChain(model: NginxModel, d: Directive): Directive[][] {
+  const chain: Directive[][] = [];
+  for (let p = d.parent; p; p = p.parent) chain.push(p.block?.children ?? []);
+  chain.push(model.root);
+  return chain;
+}
+
+/** The directives named `name` at the innermost level of the chain that has any: nginx's inheritance. */
+export function effective(model: NginxModel, d: Directive, name: string | string[]): Directive[] {
+  const names = Array.isArray(name) ? name : [name];
+  for (const level of scopeChain(model, d)) {
+    const found = level.filter((x) => names.includes(x.name));
+    if (found.length) return found;
+  }
+  return [];
+}
+
+/** Includes whose contents are not known (another file); well-known snippets that only hold stock settings are known. */
+const HARMLESS_INCLUDES = /(^|\/)(mime\.types|proxy_params|fastcgi_params|fastcgi\.conf|uwsgi_params|scgi_params|options-ssl-nginx\.conf|fastcgi-php\.conf|koi-utf|koi-win|win-utf)$/;
+
+export function isUnknownInclude(d: Directive): boolean {
+  return d.name === 'include' && !HARMLESS_INCLUDES.test(d.args[0]?.value ?? '');
+}
+
+/** Whether an included file could change what applies at `d` (an include at any level of its chain). */
+export function includeMayChange(model: NginxModel, d: Directive): boolean {
+  return scopeChain(model, d).some((level) => level.some(isUnknownInclude));
+}
+
+/** Whether the levels above the file are unknown: a fragment of server or location contents. */
+export function outerUnknown(model: NginxModel): boolean {
+  return model.rootCtx !== Ctx.main && model.rootCtx !== Ctx.http;
+}
+
+export function enclosing(d: Directive, name: string): Directive | undefined {
+  for (let p = d.parent; p; p = p.parent) if (p.name === name) return p;
+  return undefined;
+}
+
+export interface Endpoint {
+  host: string;
+  port?: number;
+}
+
+export interface ProxyTarget {
+  /** The `proxy_pass` directive. */
+  directive: Directive;
+  url: string;
+  scheme: string;
+  /** The host part as written: a name, an address or an upstream's name. */
+  host: string;
+  port?: number;
+  /** The URI part (`/` in `http://127.0.0.1:11434/`), if any. */
+  uri?: string;
+  upstream?: Directive;
+  endpoints: Endpoint[];
+  service?: ServiceInfo;
+  identifiedBy?: ServiceKnowledge;
+  /** Every endpoint is on a loopback address. */
+  loopback: boolean;
+}
+
+const URL_RE = /^([a-z][a-z0-9+.-]*):\/\/(\[[^\]]*\]|[^/:?]*)(?::([^/?]*))?([/?].*)?$/i;
+
+export function parseUrl(url: string): { scheme: string; host: string; port?: number; uri?: string } | undefined {
+  const m = URL_RE.exec(url);
+  if (!m) return undefined;
+  const port = m[3] && /^\d+$/.test(m[3]) ? Number(m[3]) : undefined;
+  return { scheme: m[1].toLowerCase(), host: m[2], port, uri: m[4] };
+}
+
+/** A `set $var value;` in scope resolves `proxy_pass $var`. */
+function resolveVariable(model: NginxModel, d: Directive, url: string): string {
+  const m = /^\$(\w+)$/.exec(url);
+  if (!m) return url;
+  for (const level of scopeChain(model, d)) {
+    const set = level.find((x) => x.name === 'set' && x.args[0]?.value === `$${m[1]}`);
+    if (set?.args[1]) return set.args[1].value;
+  }
+  return url;
+}
+
+function endpointOf(address: string): Endpoint {
+  const v6 = /^\[([^\]]*)\](?::(\d+))?$/.exec(address);
+  if (v6) return { host: v6[1], port: v6[2] ? Number(v6[2]) : undefined };
+  const i = address.lastIndexOf(':');
+  if (i > 0 && /^\d+$/.test(address.slice(i + 1))) return { host: address.slice(0, i), port: Number(address.slice(i + 1)) };
+  return { host: address };
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return classifyAddress(host) === 'loopback';
+}
+
+/** Every `proxy_pass` of the file's http side, with where it goes; computed once per parse. */
+export function resolveProxies(model: NginxModel): ProxyTarget[] {
+  const upstreams = new Map<string, Directive>();
+  const passes: Directive[] = [];
+  for (const d of model.all) {
+    if (d.name === 'upstream' && d.block && d.ctx === Ctx.http && d.args[0]) upstreams.set(d.args[0].value, d);
+    else if (d.name === 'proxy_pass' && d.args[0] && d.ctx & (Ctx.location | Ctx.lif | Ctx.limit_except)) passes.push(d);
+  }
+  const out: ProxyTarget[] = [];
+  for (const d of passes) {
+    const url = resolveVariable(model, d, d.args[0].value);
+    const parsed = parseUrl(url);
+    if (!parsed) continue;
+    const upstream = upstreams.get(parsed.host);
+    const endpoints: Endpoint[] = upstream
+      ? childrenArgs(upstream, 'server').map((a) => endpointOf(a))
+      : [{ host: parsed.host.replace(/^\[|\]$/g, ''), port: parsed.port ?? (parsed.scheme === 'https' ? 443 : 80) }];
+    out.push({
+      directive: d,
+      url,
+      scheme: parsed.scheme,
+      host: parsed.host,
+      port: parsed.port,
+      uri: parsed.uri,
+      upstream,
+      endpoints,
+      loopback: endpoints.length > 0 && endpoints.every((e) => isLoopbackHost(e.host)),
+    });
+  }
+  return out;
+}
+
+/** Which known service a target is: by upstream or host name, else by a distinctive port. */
+export function identify(t: ProxyTarget, services: ServiceKnowledge): ServiceInfo | undefined {
+  if (t.identifiedBy === services) return t.service;
+  let service = services.byHostname(t.host);
+  for (const e of t.endpoints) service ??= services.byHostname(e.host) ?? services.byPort(e.port);
+  // Remembered per knowledge table: every proxy rule asks the same question of the same parse.
+  t.identifiedBy = services;
+  t.service = service;
+  return service;
+}
+
+/** The proxy targets with the service each one is. */
+export function proxyTargets(model: NginxModel, services: ServiceKnowledge): ProxyTarget[] {
+  for (const t of model.proxies) identify(t, services);
+  return model.proxies;
+}
+
+function childrenArgs(block: Directive, name: string): string[] {
+  return (block.block?.children ?? []).filter((c) => c.name === name && c.args[0]).map((c) => c.args[0].value);
+}
+
+/** The `listen` addresses of a server block; none written means nginx's default `*:80`. */
+export function listens(server: Directive): { directive?: Directive; address: string; port: number; ssl: boolean }[] {
+  const ls = (server.block?.children ?? []).filter((c) => c.name === 'listen' && c.args[0]);
+  if (!ls.length) return [{ address: '', port: 80, ssl: false }];
+  return ls.map((l) => {
+    const spec = l.args[0].value;
+    let address = '';
+    let port = 80;
+    if (/^\d+$/.test(spec)) port = Number(spec);
+    else if (spec.startsWith('unix:')) address = 'unix';
+    else {
+      const e = endpointOf(spec);
+      address = e.host === '*' ? '' : e.host;
+      port = e.port ?? 80;
+    }
+    return { directive: l, address, port, ssl: l.args.slice(1).some((a) => a.value === 'ssl' || a.value === 'quic') };
+  });
+}
+
+/** nginx time values (`90`, `90s`, `5m`, `1h30m`, `500ms`) in seconds; undefined when not a literal. */
+export function parseTime(value: string): number | undefined {
+  if (/^\d+$/.test(value)) return Number(value);
+  const re = /(\d+)(ms|y|M|w|d|h|m|s)/g;
+  let total = 0;
+  let consumed = 0;
+  const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, M: 2592000, y: 31536000 };
+  for (const m of value.matchAll(re)) {
+    total += Number(m[1]) * units[m[2]];
+    consumed += m[0].length;
+  }
+  return consumed === value.length && consumed > 0 ? total : undefined;
+}
+
+/** The location a `proxy_pass` serves, and the directive in it after which settings for it go. */
+export function holder(target: ProxyTarget): { location?: Directive; anchor: Directive } {
+  let anchor = target.directive;
+  while (anchor.parent && anchor.parent.name !== 'location') anchor = anchor.parent;
+  return { location: anchor.parent, anchor };
+}
+
+/** The targets the proxy rules look at: a known service, where the enclosing levels are known. */
+export function knownTargets(model: NginxModel, services: ServiceKnowledge, need: (s: ServiceInfo) => boolean | undefined): ProxyTarget[] {
+  return proxyTargets(model, services).filter((t) => t.service && need(t.service) && !includeMayChange(model, t.directive));
+}
+
+export interface HeaderSetting {
+  /** The `proxy_set_header` directives in effect (one level's, as nginx inherits them). */
+  all: Directive[];
+  /** Whether they are the location's own. */
+  local: boolean;
+  get(name: string): Directive | undefined;
+}
+
+export function proxyHeaders(model: NginxModel, target: ProxyTarget): HeaderSetting {
+  const all = effective(model, target.directive, 'proxy_set_header');
+  const { location } = holder(target);
+  return {
+    all,
+    local: all.length > 0 && all[0].parent === location,
+    get: (name) => all.find((h) => h.args[0]?.value.toLowerCase() === name.toLowerCase()),
+  };
+}
+
+export interface LocationMatch {
+  kind: 'exact' | 'prefix' | 'noregex' | 'regex' | 'regex-i' | 'named';
+  uri: string;
+}
+
+/** A location's modifier and URI, separate (`~ ^/x`) or attached (`=/x`). */
+export function locationMatch(d: Directive): LocationMatch | undefined {
+  const [a, b] = d.args.map((x) => x.value);
+  if (a === undefined) return undefined;
+  const kinds: Record<string, LocationMatch['kind']> = { '=': 'exact', '^~': 'noregex', '~': 'regex', '~*': 'regex-i' };
+  if (b !== undefined) return kinds[a] ? { kind: kinds[a], uri: b } : undefined;
+  if (a.startsWith('@')) return { kind: 'named', uri: a };
+  for (const m of ['^~', '~*', '=', '~']) if (a.startsWith(m) && a.length > m.length) return { kind: kinds[m], uri: a.slice(m.length) };
+  return { kind: 'prefix', uri: a };
+}
+
+function regexMatches(m: LocationMatch, path: string): boolean {
+  try {
+    return new RegExp(m.uri, m.kind === 'regex-i' ? 'i' : '').test(path);
+  } catch {
+    return false;
+  }
+}
+
+/** The location nginx picks for `path` among `locations` (exact, longest prefix, ^~, nested, then regexes in order). */
+export function findLocation(locations: readonly Directive[], path: string, depth = 0): { location?: Directive; final: boolean } {
+  if (depth > 64) return { final: false };
+  const locs = locations.filter((l) => l.name === 'location' && l.block);
+  let best: Directive | undefined;
+  let bestLength = -1;
+  for (const l of locs) {
+    const m = locationMatch(l);
+    if (!m) continue;
+    if (m.kind === 'exact' && m.uri === path) return { location: l, final: true };
+    if ((m.kind === 'prefix' || m.kind === 'noregex') && path.startsWith(m.uri) && m.uri.length > bestLength) {
+      best = l;
+      bestLength = m.uri.length;
+    }
+  }
+  let inner: { location?: Directive; final: boolean } | undefined;
+  if (best) {
+    inner = findLocation(best.block!.children, path, depth + 1);
+    if (inner.final) return inner;
+    if (locationMatch(best)!.kind === 'noregex') return { location: inner.location ?? best, final: true };
+  }
+  for (const l of locs) {
+    const m = locationMatch(l)!;
+    if ((m?.kind === 'regex' || m?.kind === 'regex-i') && regexMatches(m, path)) {
+      const nested = findLocation(l.block!.children, path, depth + 1);
+      return { location: nested.final || nested.location ? nested.location : l, final: true };
+    }
+  }
+  return { location: inner?.location ?? best, final: false };
+}
