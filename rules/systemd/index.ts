@@ -9,12 +9,13 @@ import { rule as environmentQuoting } from './environment-quoting';
 import { rule as environmentReset } from './environment-reset';
 import { rule as ollamaOriginsWildcard } from './ollama-origins-wildcard';
 import { rule as runsAsRoot } from './runs-as-root';
+import { rule as missingHardening } from './missing-hardening';
 import { systemdSecretCandidates } from './secrets';
 
 export const systemd: FormatModule<SystemdModel> = {
   format: 'systemd',
   parse: parseSystemd,
-  rules: [syntaxError, settingOutsideSection, unknownSetting, bindsAllInterfaces, execstartNotReset, environmentQuoting, environmentReset, ollamaOriginsWildcard, runsAsRoot],
+  rules: [syntaxError, settingOutsideSection, unknownSetting, bindsAllInterfaces, execstartNotReset, environmentQuoting, environmentReset, ollamaOriginsWildcard, runsAsRoot, missingHardening],
   // What secrets/hardcoded-secret checks in a unit.
   secretCandidates: systemdSecretCandidates,
 };

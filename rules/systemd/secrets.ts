@@ -1,27 +1,50 @@
-import type { RuleContext, SecretCandidate } from '../core/types';
-import { envAssignments } from './edit';
-import { literalSpan, type Assignment, type SystemdModel, type Word } from './model';
+import type { RuleContext, SecretCandidate, SecretMove, TextEdit } from '../core/types';
+import { variableName } from '../secrets/detect';
+import { envAssignments, insertLinesAfterHeader } from './edit';
+import { literalSpan, type Assignment, type Section, type SystemdModel, type Word } from './model';
 
 const EXEC = /^Exec(Start|StartPre|StartPost|Condition|Reload|Stop|StopPost)$/;
 const FLAG = /^--?[A-Za-z][A-Za-z0-9_.-]*$/;
+/** What an env file can name (systemd warns about other names in `EnvironmentFile=`). */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * The values `secrets/hardcoded-secret` checks in a unit: each `NAME=value` of `Environment=`, and
- * the arguments of `Exec*=` commands (`--flag=value`, `--flag value`, bare words). No automatic
- * move: `Environment=` has no way to reference another variable, so the fix needs an
- * `EnvironmentFile=` line, which the secrets rule's move does not express yet.
+ * the arguments of `Exec*=` commands (`--flag=value`, `--flag value`, bare words).
+ *
+ * The fix moves the value to `EnvironmentFile=` (see envFilePath): an `Environment=` word leaves
+ * the line (the whole line when it was the only word, since an empty `Environment=` would wipe
+ * every variable); an `Exec*=` argument becomes `${NAME}`, which systemd expands from the
+ * environment. The `EnvironmentFile=` line is added after the section header unless it is there.
  */
-export function systemdSecretCandidates(model: SystemdModel, _ctx: RuleContext): SecretCandidate[] {
+export function systemdSecretCandidates(model: SystemdModel, ctx: RuleContext): SecretCandidate[] {
   const out: SecretCandidate[] = [];
+  const m = mover(model, ctx);
   for (const a of model.assignments) {
     if (!a.section?.accepted) continue;
     if (a.key === 'Environment') {
-      for (const env of envAssignments(a)) out.push(candidate(env.name, env.word, env.valueIndex, 'env'));
+      for (const env of envAssignments(a)) {
+        const c = candidate(env.name, env.word, env.valueIndex, 'env');
+        if (m && !c.inexact && ENV_NAME.test(env.name)) c.move = moveWord(m, a, env.word, env.name);
+        out.push(c);
+      }
     } else if (EXEC.test(a.key)) {
-      out.push(...execArgs(a));
+      execArgs(a, m, out);
     }
   }
   return out;
+}
+
+/**
+ * Where a unit's moved secrets live: beside its drop-ins, in the administrator's unit folder
+ * (`/etc/systemd/system/<unit>.d/secrets.env`, or under `~/.config/systemd/user/` for a user
+ * unit) — root-only like the units, and not a `.conf`, so systemd never reads it as a drop-in.
+ * Undefined when the file does not name its unit (a lone `override.conf`).
+ */
+export function envFilePath(model: SystemdModel): string | undefined {
+  if (!model.unitName) return undefined;
+  const user = /^(.*\/systemd\/user)\//.exec(model.file.replace(/\\/g, '/'));
+  return `${user ? user[1] : '/etc/systemd/system'}/${model.unitName}.d/secrets.env`;
 }
 
 function candidate(name: string | undefined, word: Word, from: number, where: SecretCandidate['where']): SecretCandidate {
@@ -30,19 +53,94 @@ function candidate(name: string | undefined, word: Word, from: number, where: Se
   return span ? { name, value, valueSpan: span, where } : { name, value, valueSpan: [word.start, word.end], where, inexact: true };
 }
 
-function execArgs(a: Assignment): SecretCandidate[] {
-  const out: SecretCandidate[] = [];
-  // The first word is the command (with its `-`, `@`, `+`, `!` prefixes).
+/**
+ * What every move of one unit shares, made once per extraction: a long unit has thousands of
+ * candidates, and a closure or edit each would be most of the secret pass's cost.
+ */
+interface Mover {
+  envFile: string;
+  wordTitle(variable: string): string;
+  argTitle(variable: string): string;
+  /** The variable for a flag (`--api-key` → `API_KEY`), or `<UNIT>_SECRET` for a bare argument. */
+  variable(flag: string | undefined): string;
+  /** The `EnvironmentFile=` line each section needs (none when the unit lists the file). */
+  envFileLine(a: Assignment): readonly TextEdit[];
+}
+
+function mover(model: SystemdModel, ctx: RuleContext): Mover | undefined {
+  const envFile = envFilePath(model);
+  if (!envFile) return undefined;
+  // `-` before the path only makes a missing file no error.
+  const listed = model.assignments.some((x) => x.key === 'EnvironmentFile' && x.section?.accepted && x.value.replace(/^-/, '') === envFile);
+  const lines = new Map<Section, readonly TextEdit[]>();
+  // Flags repeat (`--model`, `--port` on every command): each named once.
+  const variables = new Map<string | undefined, string>();
+  return {
+    envFile,
+    wordTitle: (v) => `Move ${v} to EnvironmentFile=${envFile}`,
+    argTitle: (v) => `Replace with \${${v}} and move the value to EnvironmentFile=${envFile}`,
+    variable(flag) {
+      let v = variables.get(flag);
+      if (v === undefined) variables.set(flag, (v = variableName(flag ?? `${model.unitName!.replace(/@?\.[a-z]+$/, '')}_secret`)));
+      return v;
+    },
+    envFileLine(a) {
+      const section = a.section;
+      if (listed || !section) return NO_EDITS;
+      let edits = lines.get(section);
+      if (!edits) lines.set(section, (edits = [insertLinesAfterHeader(ctx, model, section, [`EnvironmentFile=${envFile}`])]));
+      return edits;
+    },
+  };
+}
+
+const NO_EDITS: readonly TextEdit[] = [];
+const removed = () => '';
+const expansion = (v: string) => '${' + v + '}';
+/** In `Exec*=`, `$$` is a literal `$` too. */
+const execValue = (w: string) => unescapePercent(w.replace(/\$\$/g, '$'));
+
+/** `NAME=value` leaves `Environment=` for the env file. */
+function moveWord(m: Mover, a: Assignment, word: Word, name: string): SecretMove | undefined {
+  if (hasSpecifier(word.value)) return undefined;
+  const i = a.words.indexOf(word);
+  const only = a.words.length === 1;
+  // The word and the blanks (or continuation) that separate it from its neighbour.
+  const replaceSpan: [number, number] = only ? [a.lineStart, a.next] : i < a.words.length - 1 ? [word.start, a.words[i + 1].start] : [a.words[i - 1].end, word.end];
+  return { variable: name, envFile: m.envFile, replaceSpan, reference: removed, runtimeValue: unescapePercent, extraEdits: m.envFileLine(a), title: m.wordTitle };
+}
+
+/** An argument becomes `${NAME}`, set by the env file. */
+function moveArg(m: Mover, a: Assignment, name: string | undefined): SecretMove {
+  return { variable: m.variable(name), envFile: m.envFile, reference: expansion, runtimeValue: execValue, extraEdits: m.envFileLine(a), title: m.argTitle };
+}
+
+/** `%%` is a literal `%` in a unit; an env file takes it as written. */
+function unescapePercent(value: string): string {
+  return value.replace(/%%/g, '%');
+}
+
+/** A specifier (`%i`, `%h`) resolves in the unit but not in an env file: such a value cannot move as is. */
+function hasSpecifier(value: string): boolean {
+  return /%[^%]/.test(value.replace(/%%/g, ''));
+}
+
+function execArgs(a: Assignment, m: Mover | undefined, out: SecretCandidate[]): void {
+  // `:` before the command turns off systemd's variable expansion for the line.
+  const expands = m && !/^[-@+!|]*:/.test(a.words[0]?.value ?? '');
+  // The first word is the command (with its `-`, `@`, `+`, `!`, `:` prefixes).
   for (let i = 1; i < a.words.length; i++) {
     const w = a.words[i];
     const flag = /^(--?[A-Za-z][A-Za-z0-9_.-]*)=/.exec(w.value);
+    let c: SecretCandidate;
     if (flag) {
-      out.push(candidate(flag[1], w, flag[0].length, 'arg'));
-      continue;
+      c = candidate(flag[1], w, flag[0].length, 'arg');
+    } else {
+      if (FLAG.test(w.value)) continue;
+      const prev = a.words[i - 1].value;
+      c = candidate(i > 1 && FLAG.test(prev) ? prev : undefined, w, 0, 'arg');
     }
-    if (FLAG.test(w.value)) continue;
-    const prev = a.words[i - 1].value;
-    out.push(candidate(i > 1 && FLAG.test(prev) ? prev : undefined, w, 0, 'arg'));
+    if (expands && !c.inexact && !hasSpecifier(c.value)) c.move = moveArg(m!, a, c.name);
+    out.push(c);
   }
-  return out;
 }
