@@ -1,6 +1,6 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { detectByPath, detectFormat, GlobSet, type Format } from '../rules';
+import { candidateByName, detectFormat, GlobSet, looksBinary as hasNul, MAX_DISCOVERED_BYTES, SKIP_DIRS, type Format } from '../rules';
 
 /** A file to lint, with its detected format. */
 export interface Target {
@@ -9,17 +9,13 @@ export interface Target {
   text: string;
 }
 
-const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
-/** Extensions whose content may decide the format; other unnamed files are never read. */
-const SNIFFED = /(\.ya?ml|\.conf|\.template|\.tmpl|^[^.]+)$/i;
-const MAX_BYTES = 4 * 1024 * 1024;
 
 function looksBinary(path: string): boolean {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(4096);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n).includes(0);
+    return hasNul(buf.subarray(0, n));
   } finally {
     closeSync(fd);
   }
@@ -42,9 +38,9 @@ export function collectTargets(paths: string[], opts: { kind?: Format; exclude: 
     seen.add(abs);
     const rel = relative(opts.cwd, abs);
     if (!named && exclude.matches(rel)) return;
-    const base = abs.split(/[\\/]/).pop() ?? '';
-    const byPath = detectByPath(abs);
-    if (!named && !byPath && !SNIFFED.test(base)) return;
+    const candidate = candidateByName(abs);
+    const byPath = candidate === 'path';
+    if (!named && !candidate) return;
     let size: number;
     try {
       size = statSync(abs).size;
@@ -52,7 +48,7 @@ export function collectTargets(paths: string[], opts: { kind?: Format; exclude: 
       out.missing.push(file);
       return;
     }
-    if (size > MAX_BYTES || (!named && !byPath && looksBinary(abs))) {
+    if (size > MAX_DISCOVERED_BYTES || (!named && !byPath && looksBinary(abs))) {
       if (named) out.unknown.push(file);
       return;
     }

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { applyEdits, collectPreferredEdits, type Finding } from '../rules';
 
@@ -18,6 +18,7 @@ export function isEnvFile(file: string): boolean {
 export function writeAtomic(file: string, text: string): void {
   const tmp = join(dirname(file), `.${basename(file)}.portcullis-${process.pid}.tmp`);
   const mode = existsSync(file) ? statSync(file).mode & 0o777 : isEnvFile(file) ? 0o600 : 0o644;
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(tmp, text, { mode });
   chmodSync(tmp, mode);
   renameSync(tmp, file);
@@ -30,7 +31,11 @@ export function writeAtomic(file: string, text: string): void {
 export function applyPreferredFixes(findings: readonly Finding[], readText: (file: string) => string | undefined): AppliedFix[] {
   const { byFile, fixes } = collectPreferredEdits(findings);
   const applied = new Set<string>();
-  for (const [file, edits] of byFile) {
+  // Files that receive a moved value (not the linted ones) are written first: if one cannot be
+  // written, the value has not yet been taken out of its source.
+  const isTarget = (f: string) => readText(f) !== undefined;
+  const order = [...byFile].sort(([a], [b]) => Number(isTarget(a)) - Number(isTarget(b)));
+  for (const [file, edits] of order) {
     const before = readText(file) ?? (existsSync(file) ? readFileSync(file, 'utf8') : '');
     const { text } = applyEdits(before, edits);
     if (text !== before) {

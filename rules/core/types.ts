@@ -112,6 +112,15 @@ export interface SecretMove {
   runtimeValue?(written: string): string;
   /** Fix title; default "Move the value to <envFile> as NAME". */
   title?(variable: string): string;
+  /**
+   * When the whole `NAME=value` moves instead of the value being replaced (systemd `Environment=`):
+   * this span of the linted file is replaced by `reference(variable)` (usually ''), and the env
+   * file receives the candidate's whole `value` under exactly `variable` — no fix when the env
+   * file already gives that variable another value.
+   */
+  replaceSpan?: readonly [start: number, end: number];
+  /** Further edits of the linted file the move needs (systemd: the `EnvironmentFile=` line). */
+  extraEdits?: readonly TextEdit[];
 }
 
 export interface Rule<M = unknown> {

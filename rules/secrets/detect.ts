@@ -43,8 +43,11 @@ export function findKeys(value: string): KeyMatch[] {
   return out.sort((a, b) => a.start - b.start);
 }
 
-/** `*_API_KEY`, `*_TOKEN`, `*_SECRET*`, `*PASSWORD*`, `*_PASS`, `*PRIVATE_KEY*`, `*_CREDENTIALS` and their bare forms. */
-const SECRET_NAME = /(?:^|_)(?:API_?KEY|ACCESS_?KEY|AUTH_?KEY|TOKEN|SECRET|PASS|PASSWD|CREDENTIALS?)$|SECRET|PASSWORD|PRIVATE_?KEY/;
+/**
+ * `*_API_KEY`, `*_TOKEN`, `*_SECRET*`, `*PASSWORD*`, `*_PASS`, `*PRIVATE_KEY*`, `*_CREDENTIALS` and
+ * their bare forms; `Authorization` (a header whose literal value is a credential).
+ */
+const SECRET_NAME = /(?:^|_)(?:API_?KEY|ACCESS_?KEY|AUTH_?KEY|TOKEN|SECRET|PASS|PASSWD|CREDENTIALS?|AUTHORIZATION)$|SECRET|PASSWORD|PRIVATE_?KEY/;
 /** Names that hold a reference to a secret, or a property of one, never the secret. */
 const NOT_SECRET_NAME = /(?:_FILE|_PATH|_DIR|_URL|_URI|_HOST|_PORT|_USER|_USERNAME|_NAME|_ID|_LENGTH|_LEN|_TTL|_EXPIRY|_EXPIRES?|_TIMEOUT|_HEADER|_TYPE|_ALGORITHM|_ENABLED|_REQUIRED|_POLICY|_MIN|_MAX|_COUNT)$/;
 

@@ -21,17 +21,17 @@ export const rule: Rule<CrossFormatModel> = {
       const keys = findKeys(c.value);
       for (const k of keys) {
         const [start, end] = c.inexact ? c.valueSpan : [c.valueSpan[0] + k.start, c.valueSpan[0] + k.end];
-        reports.push(report(ctx, c, start, end, `${k.provider} API key`, 'error', [start, end], '', c.value.slice(k.start, k.end)));
+        reports.push(report(model.format, ctx, c, start, end, `${k.provider} API key`, 'error', [start, end], '', c.value.slice(k.start, k.end)));
       }
       if (keys.length) continue;
       const password = urlPassword(c.value);
       if (password) {
         const [start, end] = c.inexact ? c.valueSpan : [c.valueSpan[0] + password.start, c.valueSpan[0] + password.end];
-        reports.push(report(ctx, c, start, end, 'password in a URL', undefined, [start, end], '_PASSWORD', c.value.slice(password.start, password.end)));
+        reports.push(report(model.format, ctx, c, start, end, 'password in a URL', undefined, [start, end], '_PASSWORD', c.value.slice(password.start, password.end)));
         continue;
       }
       if (isSecretName(c.name) && !isReference(c.value) && looksLikeSecret(c.value)) {
-        reports.push(report(ctx, c, c.valueSpan[0], c.valueSpan[1], 'secret', undefined, [c.valueSpan[0], c.valueSpan[1]], '', c.value));
+        reports.push(report(model.format, ctx, c, c.valueSpan[0], c.valueSpan[1], 'secret', undefined, [c.valueSpan[0], c.valueSpan[1]], '', c.value));
       }
     }
     return reports;
@@ -41,7 +41,7 @@ export const rule: Rule<CrossFormatModel> = {
     // Our own formats anywhere else in the text (a comment, a healthcheck): found, without a fix.
     const inCandidate = (start: number) => model.candidates.some((x) => x.valueSpan[0] <= start && start < x.valueSpan[1]);
     for (const k of findKeys(ctx.text)) {
-      if (!inCandidate(k.start)) reports.push(report(ctx, undefined, k.start, k.end, `${k.provider} API key`, 'error'));
+      if (!inCandidate(k.start)) reports.push(report(model.format, ctx, undefined, k.start, k.end, `${k.provider} API key`, 'error'));
     }
     for (const hit of await scanWithSecretlint(ctx.text, ctx.file)) {
       const c = model.candidates.find((x) => x.valueSpan[0] <= hit.start && hit.end <= x.valueSpan[1]);
@@ -51,15 +51,24 @@ export const rule: Rule<CrossFormatModel> = {
       const password = c && !c.inexact ? urlPassword(ctx.text.slice(start, end)) : undefined;
       const fixSpan: [number, number] = password ? [start + password.start, start + password.end] : [start, end];
       if (c?.inexact) [start, end] = [c.valueSpan[0], c.valueSpan[1]];
-      reports.push(report(ctx, c, start, end, describeHit(hit), 'error', fixSpan, password ? '_PASSWORD' : ''));
+      reports.push(report(model.format, ctx, c, start, end, describeHit(hit), 'error', fixSpan, password ? '_PASSWORD' : ''));
     }
     return reports;
   },
 };
 
+/** Where the value leaks and what to do instead, by format (nginx reads no environment). */
+const ADVICE: Record<CrossFormatModel['format'], string> = {
+  compose: 'it ends up in git, in backups and in `docker inspect`. Reference it from the environment instead.',
+  caddy: 'it ends up in git and in backups. Reference it from the environment instead.',
+  systemd: 'it ends up in git, in backups and in `systemctl show`. Move it to an EnvironmentFile= or a credential (LoadCredential=).',
+  nginx: 'it ends up in git and in backups. Keep it in a root-only file that the config includes.',
+};
+
 /** `*_FILE` settings hold the path of a secret (the Docker secrets convention), never the secret. */
 function isFileSetting(c: SecretCandidate): boolean {
-  return !!c.name && /_FILE$/i.test(c.name.replace(/[^A-Za-z0-9]+/g, '_'));
+  // The cheap test first: most names do not end in "file".
+  return !!c.name && /file$/i.test(c.name) && /_FILE$/i.test(c.name.replace(/[^A-Za-z0-9]+/g, '_'));
 }
 
 /** The literal password of `scheme://user:password@host`, by offsets into the value. */
@@ -73,14 +82,14 @@ function urlPassword(value: string): { start: number; end: number } | undefined 
   return { start, end: start + pw.length };
 }
 
-function report(ctx: RuleContext, c: SecretCandidate | undefined, start: number, end: number, what: string, severity?: 'error', fixSpan: [number, number] = [start, end], suffix = '', secret = ctx.text.slice(start, end)): Report {
+function report(format: CrossFormatModel['format'], ctx: RuleContext, c: SecretCandidate | undefined, start: number, end: number, what: string, severity?: 'error', fixSpan: [number, number] = [start, end], suffix = '', secret = ctx.text.slice(start, end)): Report {
   const where = c?.name ? ` in ${c.name}` : '';
   const fix = c ? moveFix(ctx, c, fixSpan[0], fixSpan[1], suffix) : undefined;
   return {
     range: ctx.range(start, end),
     severity,
     // The value is masked here and everywhere: a message travels to logs, CI output and screenshots.
-    message: `Hardcoded ${what}${where} (${mask(secret)}): it ends up in git, in backups and in \`docker inspect\`. Reference it from the environment instead.`,
+    message: `Hardcoded ${what}${where} (${mask(secret)}): ${ADVICE[format]}`,
     fixes: fix ? [fix] : [],
   };
 }
@@ -89,13 +98,16 @@ function report(ctx: RuleContext, c: SecretCandidate | undefined, start: number,
 function moveFix(ctx: RuleContext, c: SecretCandidate, start: number, end: number, suffix: string): Fix | undefined {
   const m = c.move;
   if (!m || c.inexact) return undefined;
-  const written = ctx.text.slice(start, end);
+  // A whole assignment moves under its own name (the program reads that name); else the value found.
+  if (m.replaceSpan) [start, end] = m.replaceSpan;
+  const written = m.replaceSpan ? c.value : ctx.text.slice(start, end);
   const value = m.runtimeValue ? m.runtimeValue(written) : written;
-  let variable = suffix && !m.variable.endsWith(suffix) ? m.variable + suffix : m.variable;
+  let variable = suffix && !m.variable.endsWith(suffix) && !m.replaceSpan ? m.variable + suffix : m.variable;
   const edits: TextEdit[] = [];
   if (m.envFile) {
     const envText = ctx.workspace?.read(m.envFile);
     const existing = parseDotenv(envText ?? '');
+    if (m.replaceSpan && existing.has(variable) && existing.get(variable) !== value) return undefined;
     variable = chooseVariable(variable, value, existing);
     const line = `${variable}=${dotenvValue(value)}`;
     if (existing.get(variable) !== value) {
@@ -107,7 +119,7 @@ function moveFix(ctx: RuleContext, c: SecretCandidate, start: number, end: numbe
       if (!isIgnored(m.envFile, ws)) edits.push(ignoreEdit(m.envFile, ws, splitPath(m.envFile).dir));
     }
   }
-  edits.unshift({ range: ctx.range(start, end), newText: m.reference(variable) });
+  edits.unshift({ range: ctx.range(start, end), newText: m.reference(variable) }, ...(m.extraEdits ?? []));
   return { title: m.title?.(variable) ?? `Move the value to ${m.envFile ?? 'the environment'} as ${variable}`, edits, preferred: true };
 }
 

@@ -122,7 +122,7 @@ function unescapePercent(value: string): string {
 
 /** A specifier (`%i`, `%h`) resolves in the unit but not in an env file: such a value cannot move as is. */
 function hasSpecifier(value: string): boolean {
-  return /%[^%]/.test(value.replace(/%%/g, ''));
+  return value.includes('%') && /%[^%]/.test(value.replace(/%%/g, ''));
 }
 
 function execArgs(a: Assignment, m: Mover | undefined, out: SecretCandidate[]): void {

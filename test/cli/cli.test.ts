@@ -6,7 +6,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { applyPreferredFixes } from '../../cli/fix';
 import { runAsync } from '../../cli/main';
+import type { Finding } from '../../rules';
 import { lines } from '../helpers';
 
 // Hardened but for the port, so the exact-output tests see one finding.
@@ -171,5 +173,43 @@ describe('cli', () => {
     assert.equal(r.status, 1);
     assert.equal(JSON.parse(r.stdout).findings[0].rule, 'compose/port-exposed-all-interfaces');
     assert.match(spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' }).stdout, /^\d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('cli --fix writing', () => {
+  const finding = (file: string, dest: string): Finding => ({
+    rule: 'secrets/hardcoded-secret',
+    severity: 'error',
+    file,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 6 } },
+    message: 'm',
+    fixes: [
+      {
+        title: 'move',
+        preferred: true,
+        edits: [
+          { file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 6 } }, newText: '${KEY}' },
+          { file: dest, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'KEY=secret\n' },
+        ],
+      },
+    ],
+  });
+
+  it('creates the folder of a new file, and the new env file readable by its owner only', () => {
+    const dir = project({ 'a.conf': 'secret\n' });
+    const file = join(dir, 'a.conf');
+    const dest = join(dir, 'unit.service.d', 'secrets.env');
+    applyPreferredFixes([finding(file, dest)], (f) => (f === file ? 'secret\n' : undefined));
+    assert.equal(readFileSync(file, 'utf8'), '${KEY}\n');
+    assert.equal(readFileSync(dest, 'utf8'), 'KEY=secret\n');
+    assert.equal(statSync(dest).mode & 0o777, 0o600);
+  });
+
+  it('writes the receiving file first: when it cannot be written, the source keeps its value', () => {
+    const dir = project({ 'a.conf': 'secret\n', blocker: 'a file, not a folder' });
+    const file = join(dir, 'a.conf');
+    const dest = join(dir, 'blocker', 'secrets.env');
+    assert.throws(() => applyPreferredFixes([finding(file, dest)], (f) => (f === file ? 'secret\n' : undefined)));
+    assert.equal(readFileSync(file, 'utf8'), 'secret\n');
   });
 });

@@ -297,7 +297,7 @@ describe(RULE, () => {
     try {
       const key = KEYS.find((k) => k.provider === 'Replicate')!.value;
       const hf = KEYS.find((k) => k.provider === 'Hugging Face')!.value;
-      const text = lines('example.com {', '  reverse_proxy localhost:8080 {', `    header_up X-Api-Key ${key}`, `    header_up Authorization ${hf}`, '    header_up X-Other {$OTHER}', '  }', '}');
+      const text = lines('example.com {', '  reverse_proxy localhost:8080 {', `    header_up X-Api-Key ${key}`, `    header_up X-Upstream ${hf}`, '    header_up X-Other {$OTHER}', '  }', '}');
       const file = '/work/project/Caddyfile';
       const found = (await lintTextAsync(file, text, { format: 'caddy' })).findings;
       assert.deepEqual(

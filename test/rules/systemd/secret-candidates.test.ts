@@ -196,13 +196,19 @@ describe('systemd secrets fix: EnvironmentFile=', () => {
     const dir = mkdtempSync(join(tmpdir(), 'portcullis-sd-secrets-'));
     after(() => rmSync(dir, { recursive: true, force: true }));
 
-    it('--fix moves every secret of a user unit: env file created with mode 0600, nothing printed whole', async () => {
+    it('reports masked in text, JSON and SARIF; --fix moves every secret of a user unit: env file created with mode 0600', async () => {
       // A user unit: its env file goes under the same folder (a system unit's would go to /etc).
       const units = join(dir, '.config/systemd/user');
       mkdirSync(join(units, 'ollama.service.d'), { recursive: true });
       const unit = join(units, 'ollama.service');
       const envFile = join(units, 'ollama.service.d/secrets.env');
       writeFileSync(unit, lines('[Service]', `Environment=API_TOKEN=${TOKEN} OLLAMA_HOST=127.0.0.1`, `ExecStart=/usr/bin/ollama serve --api-key=${KEY.value}`));
+      for (const format of ['text', 'json', 'sarif']) {
+        let report = '';
+        const code = await runAsync(['--format', format, '.config/systemd/user/ollama.service'], { cwd: dir, stdout: (s) => (report += s), stderr: (s) => (report += s), isTTY: false });
+        assert.equal(code, 1);
+        assert.ok(report.includes(RULE) && !report.includes(TOKEN) && !report.includes(KEY.value), `${format}: reported, masked, fix edits included`);
+      }
       let out = '';
       let err = '';
       const code = await runAsync(['--fix', '--format', 'json', '.config/systemd/user/ollama.service'], { cwd: dir, stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false });
