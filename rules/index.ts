@@ -18,6 +18,7 @@ export * from './core/types';
 export * from './core/engine';
 export * from './core/config';
 export * from './core/detect';
+export * from './core/discover';
 export * from './core/fixes';
 export { LineIndex } from './core/text';
 export { ServiceKnowledge, BUILTIN_SERVICES, classifyAddress, parseImage, type ServiceInfo } from './knowledge/services';

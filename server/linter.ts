@@ -139,10 +139,29 @@ export class Linter {
     const text = doc.getText();
     const cached = this.entries.get(doc.uri);
     if (cached && cached.version === doc.version && cached.languageId === doc.languageId && cached.text === text) return cached;
-    const large = this.isLarge(doc) && text.length <= MAX_LINT_CHARS;
-    const entry: Entry = { version: doc.version, text, languageId: doc.languageId, large, parsed: large ? undefined : this.parse(doc.uri, file, text, doc.languageId) };
+    const entry = this.newEntry(doc, file, text);
     this.entries.set(doc.uri, entry);
     return entry;
+  }
+
+  private newEntry(doc: LintDocument, file: string, text: string): Entry {
+    const large = this.isLarge(doc) && text.length <= MAX_LINT_CHARS;
+    return { version: doc.version, text, languageId: doc.languageId, large, parsed: large ? undefined : this.parse(doc.uri, file, text, doc.languageId) };
+  }
+
+  /**
+   * Every finding of a text no editor shows (a file read from disk by the workspace scan): linted
+   * as an open document is, but nothing is kept, so the text is dropped once the findings are in.
+   */
+  async lintOnce(doc: LintDocument, file: string, inputs: LintInputs): Promise<Finding[]> {
+    const entry = this.newEntry(doc, file, doc.getText());
+    if (entry.large) return this.inWorker(entry, file, inputs.config);
+    if (!entry.parsed) return [];
+    const sync = runRules(entry.parsed, this.options(file, inputs));
+    return lintAsyncFindings(entry.parsed, sync, this.options(file, inputs)).catch((error) => {
+      this.log.error(`The asynchronous rules failed on ${file}: ${describe(error)}`);
+      return sync;
+    });
   }
 
   private parse(uri: string, file: string, text: string, languageId: string): ParsedDocument | undefined {

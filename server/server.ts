@@ -1,9 +1,12 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  FileChangeType,
   TextDocumentSyncKind,
+  WatchKind,
   TextDocuments,
   type ClientCapabilities,
   type CodeAction,
@@ -11,13 +14,15 @@ import {
   type Connection,
   type InitializeParams,
   type InitializeResult,
+  type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { collectPreferredEdits, type Finding } from '../rules';
+import { CANDIDATE_GLOBS, candidateByName, collectPreferredEdits, type Finding } from '../rules';
 import { FIX_ALL_KIND, fixAllAction, quickFix, readDiagnosticData, toDiagnostic, toWorkspaceEdit, type DocumentRef, type EditEnvironment } from './convert';
 import { Linter, type LintInputs } from './linter';
 import { CONFIG_FILE, ConfigStore } from './settings';
-import { documentPath, filePath, isLintable } from './uri';
+import { WorkspaceScanner } from './scan';
+import { documentPath, filePath, fileUri, isLintable } from './uri';
 import { isSharedInput, SHARED_INPUT_GLOBS, WorkspaceFiles } from './workspace';
 
 /** Diagnostics follow typing, but not every keystroke: a burst of changes is linted once. */
@@ -59,6 +64,77 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   const canPullSettings = () => capabilities.workspace?.configuration === true;
 
+  // Workspace-wide diagnostics: config files no editor shows are linted from disk.
+  let folders: string[] = [];
+  /** The URI the client used for a file it opened: a closed file's disk findings go back under it. */
+  const clientUris = new Map<string, string>();
+  const filesExcludes = new Map<string, Promise<readonly string[]>>();
+  const scanner = new WorkspaceScanner({
+    linter,
+    files,
+    config: (file, folder) => configs.forFile(file, fileUri(folder)),
+    filesExclude: (folder) => filesExcludeOf(folder),
+    idle: () => (validating === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
+    publish: (file, findings) => {
+      const uri = clientUris.get(file) ?? fileUri(file);
+      const ref = { uri, file, version: 0 };
+      return connection.sendDiagnostics({ uri, diagnostics: findings.map((f) => toDiagnostic(f, ref, options.bundleDir)) });
+    },
+  });
+  /** Open documents' lints under way, and the scan waiting for them to finish. */
+  let validating = 0;
+  let idleWaiters: (() => void)[] = [];
+  /** What the last scan of every folder depended on besides the files: a settings change that leaves it alone needs no new scan. */
+  let scannedWith: string | undefined;
+
+  function setFolders(paths: string[]): void {
+    folders = [...new Set(paths)];
+    configs.setWorkspaceFolders(folders);
+    scanner.setFolders(folders);
+  }
+
+  function filesExcludeOf(folder: string): Promise<readonly string[]> {
+    let globs = filesExcludes.get(folder);
+    if (!globs) filesExcludes.set(folder, (globs = readFilesExclude(folder)));
+    return globs;
+  }
+
+  /** VS Code's `files.exclude` of a folder: the globs set to true (the `when` forms are sibling tests, not ours). */
+  async function readFilesExclude(folder: string): Promise<readonly string[]> {
+    if (!canPullSettings()) return [];
+    try {
+      const [files] = await withTimeout(connection.workspace.getConfiguration([{ scopeUri: fileUri(folder), section: 'files' }]), SETTINGS_TIMEOUT_MS);
+      const exclude = (files as { exclude?: unknown } | null | undefined)?.exclude;
+      return exclude && typeof exclude === 'object' ? Object.entries(exclude).flatMap(([glob, on]) => (on === true ? [glob] : [])) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  async function scanKey(): Promise<string> {
+    return JSON.stringify(await Promise.all(folders.map(async (f) => [f, await configs.settingsOf(fileUri(f)), await filesExcludeOf(f)])));
+  }
+
+  /** Lints every config file of every folder, with work-done progress the user can cancel. */
+  async function scanWorkspace(): Promise<void> {
+    scannedWith = await scanKey();
+    const reporter = capabilities.window?.workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    reporter?.begin('Portcullis: linting the workspace', undefined, 'looking for config files', true);
+    try {
+      const result = await scanner.scan(undefined, reporter && { report: (message) => reporter.report(message), cancelled: () => reporter.token.isCancellationRequested });
+      connection.console.info(
+        `Portcullis: ${result.linted} config file${result.linted === 1 ? '' : 's'} linted in ${Math.round(result.ms)} ms, ${result.withFindings} with findings${result.cancelled ? ' (stopped before the end)' : ''}.`,
+      );
+    } finally {
+      reporter?.done();
+    }
+  }
+
+  /** After a settings change: a new scan only when what the scan read has changed. */
+  async function rescanIfChanged(): Promise<void> {
+    if ((await scanKey()) !== scannedWith) await scanWorkspace();
+  }
+
   async function readSettings(uri: string): Promise<unknown> {
     if (!canPullSettings()) return pushedSettings;
     let timer: NodeJS.Timeout | undefined;
@@ -75,8 +151,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     capabilities = params.capabilities ?? {};
     pushedSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
-    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    configs.setWorkspaceFolders(folders.flatMap((uri) => filePath(uri) ?? []));
+    const initial = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    setFolders(initial.flatMap((uri) => filePath(uri) ?? []));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full },
@@ -90,22 +166,33 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onInitialized(() => {
     const workspace = capabilities.workspace;
     if (workspace?.didChangeConfiguration?.dynamicRegistration) {
-      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'portcullis' }).catch(logFailure('registering for settings changes'));
+      // `files.exclude` too: the workspace scan honours it.
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: ['portcullis', 'files.exclude'] }).catch(logFailure('registering for settings changes'));
     }
     if (workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       void connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [`**/${CONFIG_FILE}`, ...SHARED_INPUT_GLOBS].map((globPattern) => ({ globPattern })) })
-        .catch(logFailure(`watching ${CONFIG_FILE}`));
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [
+            ...[`**/${CONFIG_FILE}`, ...SHARED_INPUT_GLOBS, ...CANDIDATE_GLOBS].map((globPattern) => ({ globPattern })),
+            // Folders created, deleted or renamed (their files get no events of their own), and extension-less files.
+            { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
+          ],
+        })
+        .catch(logFailure('watching files'));
     }
     if (workspace?.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders(
-        guard('workspace folder change', async () => {
-          const folders = (await connection.workspace.getWorkspaceFolders()) ?? [];
-          configs.setWorkspaceFolders(folders.flatMap((f) => filePath(f.uri) ?? []));
+        guard('workspace folder change', async ({ added, removed }) => {
+          const paths = (list: WorkspaceFolder[]) => list.flatMap((f) => filePath(f.uri) ?? []);
+          const gone = new Set(paths(removed));
+          const fresh = paths(added);
+          setFolders([...folders.filter((f) => !gone.has(f)), ...fresh]);
           relintAll();
+          if (fresh.length) await scanner.scan(fresh);
         }),
       );
     }
+    void scanWorkspace().catch(logFailure('the workspace scan'));
   });
 
   connection.onDidChangeConfiguration(
@@ -113,15 +200,30 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const settings = (params?.settings as { portcullis?: unknown } | null | undefined)?.portcullis;
       if (settings !== undefined) pushedSettings = settings;
       configs.invalidate();
+      filesExcludes.clear();
       relintAll();
+      return rescanIfChanged();
     }),
   );
 
   connection.onDidChangeWatchedFiles(
-    guard('watched file change', (params) => {
-      if (params.changes.some((c) => c.uri.endsWith(`/${CONFIG_FILE}`))) configs.invalidate();
+    guard('watched file change', async (params) => {
+      const configChanged = params.changes.some((c) => c.uri.endsWith(`/${CONFIG_FILE}`));
+      if (configChanged) configs.invalidate();
       files.changed();
       relintAll();
+      // A changed .portcullis.json may change any file's findings; a .env or .gitignore those of its folder's files.
+      if (configChanged) return scanWorkspace();
+      const subtrees = new Set<string>();
+      for (const change of params.changes) {
+        const file = filePath(change.uri);
+        if (!file) continue;
+        if (isSharedInput(file)) subtrees.add(path.dirname(file));
+        else if (change.type === FileChangeType.Deleted) scanner.deleted(file);
+        else if (change.type === FileChangeType.Created && (await isDirectory(file))) subtrees.add(file);
+        else if (candidateByName(file)) await scanner.update(file);
+      }
+      if (subtrees.size) await scanner.scan([...subtrees]);
     }),
   );
 
@@ -129,7 +231,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     guard('open', ({ document }) => {
       justOpened.add(document.uri);
       const file = filePath(document.uri);
-      if (file) files.setOpen(file, document);
+      if (file) {
+        scanner.opened(file);
+        clientUris.set(path.resolve(file), document.uri);
+        files.setOpen(file, document);
+      }
     }),
   );
   documents.onDidChangeContent(
@@ -154,8 +260,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         files.setOpen(file, undefined);
         // Closing an unsaved .env puts the disk's version back in effect.
         if (isSharedInput(file)) relintAll(DEBOUNCE_MS);
-      }
-      if (isLintable(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+        // Back to the file on disk: its findings, or none when it is not there or not ours.
+        void scanner.update(file, true).catch(logFailure(`linting ${file} from disk`));
+      } else if (isLintable(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
     }),
   );
 
@@ -191,6 +298,19 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   }
 
   async function validate(uri: string): Promise<void> {
+    validating++;
+    try {
+      await validateNow(uri);
+    } finally {
+      if (--validating === 0) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
+    }
+  }
+
+  async function validateNow(uri: string): Promise<void> {
     const doc = documents.get(uri);
     if (!doc) return;
     const version = doc.version;
@@ -267,6 +387,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   }
 
   connection.onShutdown(() => {
+    scanner.cancel();
     for (const t of timers.values()) clearTimeout(t);
     timers.clear();
   });
@@ -291,6 +412,22 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   documents.listen(connection);
   connection.listen();
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function isDirectory(file: string): Promise<boolean> {
+  try {
+    return (await fs.promises.stat(file)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** JSON with sorted keys: `Diagnostic.data` may come back from the client with its keys reordered. */

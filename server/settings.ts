@@ -34,6 +34,8 @@ export class ConfigStore {
   private readonly files = new Map<string, { stamp: string; found: ConfigFile | null }>();
   /** Problems already logged since the last change, so each is told once, not on every lint. */
   private readonly warned = new Set<string>();
+  /** Settings of files no editor shows, read once per scope (their workspace folder) rather than per file. */
+  private readonly scoped = new Map<string, Promise<unknown>>();
   /** Bumped by every invalidation, so that a lint started before it can tell it is out of date. */
   generation = 0;
 
@@ -49,6 +51,7 @@ export class ConfigStore {
     this.perDocument.clear();
     this.files.clear();
     this.warned.clear();
+    this.scoped.clear();
     this.generation++;
   }
 
@@ -86,13 +89,35 @@ export class ConfigStore {
     }
   }
 
-  private async load(uri: string, file: string | undefined): Promise<DocumentConfig> {
-    let raw: unknown;
+  /**
+   * The configuration of a file on disk that no editor shows (the workspace scan): the settings of
+   * `scopeUri` (its workspace folder), asked for once, over the nearest config file.
+   */
+  async forFile(file: string, scopeUri: string): Promise<DocumentConfig> {
+    return this.resolve(file, await this.settingsOf(scopeUri));
+  }
+
+  /** The raw settings of a scope, cached until `invalidate()`. */
+  settingsOf(scopeUri: string): Promise<unknown> {
+    let settings = this.scoped.get(scopeUri);
+    if (!settings) this.scoped.set(scopeUri, (settings = this.read(scopeUri)));
+    return settings;
+  }
+
+  private async read(uri: string): Promise<unknown> {
     try {
-      raw = await this.source.settings(uri);
+      return await this.source.settings(uri);
     } catch (error) {
       this.warnOnce(`could not read the portcullis settings: ${(error as Error)?.message ?? error}`);
+      return undefined;
     }
+  }
+
+  private async load(uri: string, file: string | undefined): Promise<DocumentConfig> {
+    return this.resolve(file, await this.read(uri));
+  }
+
+  private resolve(file: string | undefined, raw: unknown): DocumentConfig {
     const problems: ConfigProblem[] = [];
     const settings = normalizeConfig(raw, problems);
     for (const p of problems) this.warnOnce(`settings: ${p.message}`);

@@ -21,6 +21,10 @@ export class WorkspaceFiles implements WorkspaceView {
     this.generation++;
   }
 
+  isOpen(file: string): boolean {
+    return this.open.has(path.resolve(file));
+  }
+
   /** The open editors' texts, for a lint worker (which has no editor of its own). */
   openTexts(): [file: string, text: string][] {
     return [...this.open].map(([file, doc]) => [file, doc.getText()] as [string, string]).filter(([, text]) => text.length <= MAX_READ_BYTES);

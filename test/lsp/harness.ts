@@ -79,6 +79,8 @@ export interface StartOptions {
   workspaceFolders?: string[];
   /** Answers `workspace/configuration` for the `portcullis` section. */
   settings?: (scopeUri: string | undefined) => unknown;
+  /** Answers `workspace/configuration` for the `files` section (VS Code's `files.exclude` lives there). */
+  files?: (scopeUri: string | undefined) => unknown;
   capabilities?: Record<string, unknown>;
 }
 
@@ -105,7 +107,11 @@ export class LspClient {
   readonly published: PublishDiagnostics[] = [];
   readonly logs: { type: number; message: string }[] = [];
   readonly registrations: { method: string; registerOptions?: any }[] = [];
+  /** Tokens the server asked for with `window/workDoneProgress/create`, and its `$/progress` reports. */
+  readonly progressTokens: (string | number)[] = [];
+  readonly progress: { token: string | number; value: { kind: 'begin' | 'report' | 'end'; title?: string; message?: string; cancellable?: boolean } }[] = [];
   settings: (scopeUri: string | undefined) => unknown;
+  files: (scopeUri: string | undefined) => unknown;
   stderr = '';
   initializeResult: any;
   private waiters: (() => void)[] = [];
@@ -117,6 +123,7 @@ export class LspClient {
     options: StartOptions,
   ) {
     this.settings = options.settings ?? (() => ({}));
+    this.files = options.files ?? (() => null);
     proc.stderr!.on('data', (d) => (this.stderr += d));
     proc.on('exit', () => {
       this.exited = true;
@@ -131,8 +138,16 @@ export class LspClient {
       this.notify();
     });
     connection.onRequest('workspace/configuration', (p: { items: { scopeUri?: string; section?: string }[] }) =>
-      p.items.map((item) => (item.section === 'portcullis' ? this.settings(item.scopeUri) : null)),
+      p.items.map((item) => (item.section === 'portcullis' ? this.settings(item.scopeUri) : item.section === 'files' ? this.files(item.scopeUri) : null)),
     );
+    connection.onRequest('window/workDoneProgress/create', (p: { token: string | number }) => {
+      this.progressTokens.push(p.token);
+      return null;
+    });
+    connection.onNotification('$/progress', (p: LspClient['progress'][number]) => {
+      this.progress.push(p);
+      this.notify();
+    });
     connection.onRequest('client/registerCapability', (p: { registrations: { method: string; registerOptions?: any }[] }) => {
       this.registrations.push(...p.registrations);
       this.notify();

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { applyEdits, collectPreferredEdits, type Finding } from '../../rules';
+import { applyEdits, CANDIDATE_GLOBS, collectPreferredEdits, type Finding } from '../../rules';
 import { lines, lint, rangeOf } from '../helpers';
 import { applyTextEdits, buildServer, docHref, LspClient, sleep, type BuiltServer, type CodeAction, type Diagnostic } from './harness';
 
@@ -62,7 +62,7 @@ describe('language server over stdio', () => {
   const fileIn = (name: string) => path.join(workspace, name);
   const uriOf = (file: string) => pathToFileURL(file).href;
 
-  it('announces full sync and its two code action kinds, and registers for settings changes and file changes (.portcullis.json, .env, .gitignore)', async () => {
+  it('announces full sync and its two code action kinds, and registers for settings changes and file changes (.portcullis.json, .env, .gitignore, config files, folders)', async () => {
     const caps = client.initializeResult.capabilities;
     assert.equal(caps.textDocumentSync.change, 1);
     assert.equal(caps.textDocumentSync.openClose, true);
@@ -70,10 +70,14 @@ describe('language server over stdio', () => {
     await client.waitUntil(() => (client.registrations.length >= 2 ? true : undefined), 5000, () => 'registrations');
     const methods = client.registrations.map((r) => r.method).sort();
     assert.deepEqual(methods, ['workspace/didChangeConfiguration', 'workspace/didChangeWatchedFiles']);
+    assert.deepEqual(client.registrations.find((r) => r.method === 'workspace/didChangeConfiguration')?.registerOptions, { section: ['portcullis', 'files.exclude'] });
     const watch = client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles');
     assert.deepEqual(
-      watch?.registerOptions.watchers.map((w: { globPattern: string }) => w.globPattern),
-      ['**/.portcullis.json', '**/.gitignore', '**/.env', '**/.env.*', '**/*.env'],
+      watch?.registerOptions.watchers.map((w: { globPattern: string; kind?: number }) => [w.globPattern, w.kind]),
+      [
+        ...['**/.portcullis.json', '**/.gitignore', '**/.env', '**/.env.*', '**/*.env', ...CANDIDATE_GLOBS].map((g) => [g, undefined]),
+        ['**/*', 1 | 4], // created and deleted folders
+      ],
     );
   });
 

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { formatModule, registerFormat, type FormatModule, type Rule } from '../../rules';
+import { candidateByName, formatModule, looksBinary, registerFormat, type FormatModule, type Rule } from '../../rules';
 import { readDiagnosticData, toDiagnostic, toWorkspaceEdit, type EditEnvironment } from '../../server/convert';
 import { Linter } from '../../server/linter';
 import { ConfigStore, matchesGlobs } from '../../server/settings';
@@ -24,6 +24,18 @@ describe('exclude globs', () => {
     assert.ok(!matchesGlobs('/w/app/compose.yaml', ['app/**'], undefined));
     assert.ok(!matchesGlobs('/w/app/compose.yaml', ['', '  '], '/w'));
     assert.ok(!matchesGlobs('/w/app/compose.yaml', ['[z-a]'], '/w'), 'an invalid pattern excludes nothing');
+  });
+});
+
+describe('file discovery (shared by the CLI and the workspace scan)', () => {
+  it('claims config files by name, reads the ambiguous ones, and never reads the rest', () => {
+    for (const f of ['/w/compose.yaml', '/w/docker-compose.prod.yml', '/w/Caddyfile', '/w/site.caddyfile', '/w/ollama.service', '/w/ollama.service.d/override.conf', '/w/nginx.conf', '/w/conf.d/default.conf', '/w/sites-enabled/app']) {
+      assert.equal(candidateByName(f), 'path', f);
+    }
+    for (const f of ['/w/stack.yml', '/w/deploy/app.yaml', '/w/etc/ollama.conf', '/w/Procfile', '/w/site.template']) assert.equal(candidateByName(f), 'content', f);
+    for (const f of ['/w/README.md', '/w/src/index.ts', '/w/package.json', '/w/.env', '/w/image.png']) assert.equal(candidateByName(f), undefined, f);
+    assert.ok(looksBinary(new Uint8Array([115, 0, 1])));
+    assert.ok(!looksBinary(new TextEncoder().encode('services:\n')));
   });
 });
 
