@@ -16,7 +16,12 @@ export interface LibraryHit {
 const RULE_PREFIX = '@secretlint/secretlint-rule-';
 
 export async function scanWithSecretlint(text: string, file: string): Promise<LibraryHit[]> {
-  const [{ lintSource }, { creator }] = await Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]);
+  const [{ lintSource }, { creator }, { secretLintProfiler }] = await Promise.all([
+    import('@secretlint/core'),
+    import('@secretlint/secretlint-rule-preset-recommend'),
+    import('@secretlint/profiler'),
+  ]);
+  silence(secretLintProfiler);
   const result = await lintSource({
     source: { filePath: file, content: text, contentType: 'text' },
     options: { maskSecrets: true, noPhysicFilePath: true, config: { rules: [{ id: `${RULE_PREFIX}preset-recommend`, rule: creator }] } },
@@ -24,6 +29,16 @@ export async function scanWithSecretlint(text: string, file: string): Promise<Li
   return result.messages
     .filter((m) => m.type === 'message' && Array.isArray(m.range))
     .map((m) => exactRange(text, { detector: m.ruleId.replace(RULE_PREFIX, ''), messageId: m.messageId, start: m.range[0], end: m.range[1] }));
+}
+
+/**
+ * secretlint's core always profiles: every scan leaves timing marks in the process's performance
+ * timeline and in the profiler's arrays, never freed, which a server that lints for hours cannot
+ * afford. Marking is turned off on the very instance core uses (`@secretlint/profiler` is a direct
+ * dependency at core's version so that there is one copy).
+ */
+function silence(profiler: { mark: (marker: never) => void }): void {
+  profiler.mark = () => {};
 }
 
 /**
