@@ -7,30 +7,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { lintText } from '../rules';
+import { generateCompose } from './generate';
 import { table, time } from './harness';
 
 const shared = resolve(__dirname, '../../shared/corpus/compose');
-
-export function generateCompose(targetLines: number): string {
-  const out = ['services:'];
-  for (let i = 0; out.length < targetLines; i++) {
-    out.push(
-      `  svc-${i}:`,
-      `    image: ${i % 3 === 0 ? 'ollama/ollama' : i % 3 === 1 ? 'redis:7.2' : `example/app-${i}:1.${i}`}`,
-      '    restart: unless-stopped',
-      '    ports:',
-      `      - "${i % 2 ? '127.0.0.1:' : ''}${10000 + i}:${8000 + (i % 50)}"`,
-      '    environment:',
-      `      - OLLAMA_BASE_URL=http://svc-${Math.max(0, i - 1)}:11434`,
-      `      - LOG_LEVEL=${i % 2 ? 'info' : 'debug'}`,
-      '    volumes:',
-      `      - data-${i}:/data`,
-      '    depends_on:',
-      `      - svc-${Math.max(0, i - 1)}`,
-    );
-  }
-  return out.join('\n') + '\n';
-}
 
 const inputs: { name: string; text: string }[] = [];
 if (existsSync(shared)) for (const f of readdirSync(shared).sort()) inputs.push({ name: f, text: readFileSync(join(shared, f), 'utf8') });

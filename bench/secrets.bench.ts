@@ -7,35 +7,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lintText, mergeConfig, parseDocument, runAsyncRules, runRules, type Format } from '../rules';
+import { generateCompose } from './generate';
 import { median, table, time } from './harness';
 
 const typicalPath = resolve(__dirname, '../../shared/corpus/compose/AllDayAutomationsai__openwebui-litellm-stack__docker-compose.yml');
 const typical = existsSync(typicalPath)
   ? readFileSync(typicalPath, 'utf8')
   : ['services:', '  app:', '    image: example/app:1', '    environment:', '      - DB_PASSWORD=Zq8vLr2mXw9p', '      - LOG_LEVEL=info'].join('\n') + '\n';
-/** As bench/compose.bench.ts's generated file (importing it would run that benchmark), with secrets in it. */
-function generateCompose(targetLines: number): string {
-  const out = ['services:'];
-  for (let i = 0; out.length < targetLines; i++) {
-    out.push(
-      `  svc-${i}:`,
-      `    image: ${i % 3 === 0 ? 'ollama/ollama' : i % 3 === 1 ? 'redis:7.2' : `example/app-${i}:1.${i}`}`,
-      '    restart: unless-stopped',
-      '    ports:',
-      `      - "${i % 2 ? '127.0.0.1:' : ''}${10000 + i}:${8000 + (i % 50)}"`,
-      '    environment:',
-      `      - OLLAMA_BASE_URL=http://svc-${Math.max(0, i - 1)}:11434`,
-      `      - LOG_LEVEL=${i % 2 ? 'info' : 'debug'}`,
-      `      - API_TOKEN=${i % 4 ? '${API_TOKEN}' : `t0k3n-${(i * 7919).toString(36)}-v4lu3`}`,
-      '    volumes:',
-      `      - data-${i}:/data`,
-      '    depends_on:',
-      `      - svc-${Math.max(0, i - 1)}`,
-    );
-  }
-  return out.join('\n') + '\n';
-}
-const big = generateCompose(5000);
+const big = generateCompose(5000, { secrets: true });
 
 const corpus = (format: string, name: string, fallback: string) => {
   const p = resolve(__dirname, `../../shared/corpus/${format}/${name}`);
