@@ -1,6 +1,6 @@
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { candidateByName, detectFormat, GlobSet, looksBinary as hasNul, MAX_DISCOVERED_BYTES, SKIP_DIRS, type Format } from '../rules';
+import { candidateByName, detectFormat, GlobSet, looksBinary, MAX_DISCOVERED_BYTES, SKIP_DIRS, type Format } from '../rules';
 
 /** A file to lint, with its detected format. */
 export interface Target {
@@ -9,17 +9,6 @@ export interface Target {
   text: string;
 }
 
-
-function looksBinary(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(4096);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return hasNul(buf.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-}
 
 export interface CollectResult {
   targets: Target[];
@@ -48,11 +37,13 @@ export function collectTargets(paths: string[], opts: { kind?: Format; exclude: 
       out.missing.push(file);
       return;
     }
-    if (size > MAX_DISCOVERED_BYTES || (!named && !byPath && looksBinary(abs))) {
+    // One read: the head tells binary files apart, the rest is the text.
+    const bytes = size > MAX_DISCOVERED_BYTES ? undefined : readFileSync(abs);
+    if (!bytes || (!named && !byPath && looksBinary(bytes.subarray(0, 4096)))) {
       if (named) out.unknown.push(file);
       return;
     }
-    const text = readFileSync(abs, 'utf8');
+    const text = bytes.toString('utf8');
     const format = named && opts.kind ? opts.kind : detectFormat(abs, text);
     if (format) out.targets.push({ path: abs, format, text });
     else if (named) out.unknown.push(file);

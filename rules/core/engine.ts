@@ -101,13 +101,17 @@ function contextFor(doc: ParsedDocument, config: Config, options: LintOptions): 
   };
 }
 
+// The candidates depend only on the document (extractors read its model and text), so the
+// synchronous and the asynchronous pass share one extraction per parse.
+const crossModels = new WeakMap<ParsedDocument, CrossFormatModel>();
+
 /** The rules that apply to a document: its format's own, then the cross-format ones when it has an extractor. */
 function applicableRules(module: FormatModule, doc: ParsedDocument, ctx: RuleContext, options: LintOptions): { rule: Rule<any>; model: () => unknown }[] {
   const own = module.rules.map((rule) => ({ rule: rule as Rule<any>, model: () => doc.model }));
   const extract = module.secretCandidates;
   if (!extract || !crossRules.length) return own;
-  let cross: CrossFormatModel | undefined;
   const model = () => {
+    let cross = crossModels.get(doc);
     if (!cross) {
       let candidates: SecretCandidate[] = [];
       try {
@@ -116,6 +120,7 @@ function applicableRules(module: FormatModule, doc: ParsedDocument, ctx: RuleCon
         options.onRuleError?.({ rule: `${doc.format}/secret-candidates`, error });
       }
       cross = { format: doc.format, file: doc.file, text: doc.text, candidates };
+      crossModels.set(doc, cross);
     }
     return cross;
   };
@@ -145,20 +150,27 @@ function collect(doc: ParsedDocument, rule: Rule<any>, setting: Config['rules'][
 
 const byPlace = (a: Finding, b: Finding) => compareRanges(a.range, b.range) || a.rule.localeCompare(b.rule);
 
-export function runRules(doc: ParsedDocument, options: LintOptions = {}): Finding[] {
+/** The rules to run on a document under these options, each with its setting and model; none when disabled. */
+function plan(doc: ParsedDocument, options: LintOptions) {
   const config = options.config ?? DEFAULT_CONFIG;
-  if (!config.enable) return [];
   const module = modules.get(doc.format);
-  if (!module) return [];
+  if (!config.enable || !module) return undefined;
   const ctx = contextFor(doc, config, options);
+  const rules = applicableRules(module, doc, ctx, options)
+    .map((r) => ({ ...r, setting: config.rules[r.rule.id] }))
+    .filter((r) => r.setting !== 'off');
+  return { ctx, rules };
+}
+
+export function runRules(doc: ParsedDocument, options: LintOptions = {}): Finding[] {
+  const p = plan(doc, options);
+  if (!p) return [];
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  for (const { rule, model } of applicableRules(module, doc, ctx, options)) {
-    const setting = config.rules[rule.id];
-    if (setting === 'off') continue;
+  for (const { rule, model, setting } of p.rules) {
     let reports;
     try {
-      reports = rule.check(model(), ctx);
+      reports = rule.check(model(), p.ctx);
     } catch (error) {
       options.onRuleError?.({ rule: rule.id, error });
       continue;
@@ -174,19 +186,15 @@ export function runRules(doc: ParsedDocument, options: LintOptions = {}): Findin
  * through `onRuleError`.
  */
 export async function runAsyncRules(doc: ParsedDocument, options: LintOptions = {}): Promise<Finding[]> {
-  const config = options.config ?? DEFAULT_CONFIG;
-  if (!config.enable) return [];
-  const module = modules.get(doc.format);
-  if (!module) return [];
-  const ctx = contextFor(doc, config, options);
+  const p = plan(doc, options);
+  if (!p) return [];
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  for (const { rule, model } of applicableRules(module, doc, ctx, options)) {
-    const setting = config.rules[rule.id];
-    if (setting === 'off' || !rule.checkAsync) continue;
+  for (const { rule, model, setting } of p.rules) {
+    if (!rule.checkAsync) continue;
     let reports;
     try {
-      reports = await rule.checkAsync(model(), ctx);
+      reports = await rule.checkAsync(model(), p.ctx);
     } catch (error) {
       options.onRuleError?.({ rule: rule.id, error });
       continue;
@@ -234,19 +242,23 @@ export interface LintResult {
   findings: Finding[];
 }
 
-/** Detect, parse and check one file: the whole pipeline for callers that keep no cache. */
-export function lintText(file: string, text: string, options: LintOptions & { format?: Format; languageId?: string } = {}): LintResult {
+type LintTextOptions = LintOptions & { format?: Format; languageId?: string };
+
+/** Detects the format and parses: the start of the pipeline for callers that keep no cache. */
+function detectAndParse(file: string, text: string, options: LintTextOptions): { format: Format | undefined; doc?: ParsedDocument } {
   const format = options.format ?? detectFormat(file, text, { languageId: options.languageId });
-  if (!format) return { format: undefined, findings: [] };
-  const doc = parseDocument(file, text, format, (error) => options.onRuleError?.({ rule: `${format}/parser`, error }));
+  if (!format) return { format };
+  return { format, doc: parseDocument(file, text, format, (error) => options.onRuleError?.({ rule: `${format}/parser`, error })) };
+}
+
+/** Detect, parse and check one file: the whole synchronous pipeline. */
+export function lintText(file: string, text: string, options: LintTextOptions = {}): LintResult {
+  const { format, doc } = detectAndParse(file, text, options);
   return { format, findings: doc ? runRules(doc, options) : [] };
 }
 
 /** `lintText` with the asynchronous pass awaited and merged: what the CLI uses. */
-export async function lintTextAsync(file: string, text: string, options: LintOptions & { format?: Format; languageId?: string } = {}): Promise<LintResult> {
-  const format = options.format ?? detectFormat(file, text, { languageId: options.languageId });
-  if (!format) return { format: undefined, findings: [] };
-  const doc = parseDocument(file, text, format, (error) => options.onRuleError?.({ rule: `${format}/parser`, error }));
-  if (!doc) return { format, findings: [] };
-  return { format, findings: await lintAsyncFindings(doc, runRules(doc, options), options) };
+export async function lintTextAsync(file: string, text: string, options: LintTextOptions = {}): Promise<LintResult> {
+  const { format, doc } = detectAndParse(file, text, options);
+  return { format, findings: doc ? await lintAsyncFindings(doc, runRules(doc, options), options) : [] };
 }
