@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { applyEdits, lintText, LineIndex, mergeConfig, type Config, type Finding, type Fix, type Format, type Range } from '../rules';
+import { applyEdits, lintProject, lintText, LineIndex, memoryFileSystem, mergeConfig, Project, type Config, type Finding, type Fix, type Format, type Range } from '../rules';
 
 export interface LintCase {
   file?: string;
@@ -62,4 +62,38 @@ export function assertFixWorks(text: string, rule: string, fixTitle: RegExp | st
 
 export function lines(...ls: string[]): string {
   return ls.join('\n') + '\n';
+}
+
+const throwOnRuleError = ({ rule, error }: { rule: string; error: unknown }) => {
+  throw new Error(`rule ${rule} threw: ${(error as Error)?.stack ?? error}`);
+};
+
+/**
+ * Lints an in-memory workspace (absolute path -> text) as the CLI lints a folder: every file whose
+ * format is detected, includes and imports resolved among them, the deployment rules run. Files
+ * that are only included (no detectable name) are read when something includes them.
+ */
+export async function lintWorkspace(files: Record<string, string>, config: Partial<Config> = {}): Promise<Finding[]> {
+  const fs = memoryFileSystem(files);
+  const project = new Project(fs, { onRuleError: throwOnRuleError });
+  const { findings } = await lintProject(
+    project,
+    Object.entries(files).map(([file, text]) => ({ file, text })),
+    { config: mergeConfig(config), workspace: { read: (p) => fs.read(p) }, onRuleError: throwOnRuleError },
+    (file) => fs.stamp(file),
+  );
+  return findings;
+}
+
+/** A fix's edits applied to an in-memory workspace: the new texts, every file touched. */
+export function applyWorkspaceFix(files: Record<string, string>, fix: Fix): Record<string, string> {
+  const out = { ...files };
+  const byFile = new Map<string, Fix['edits']>();
+  for (const e of fix.edits) byFile.set(e.file!, [...(byFile.get(e.file!) ?? []), e]);
+  for (const [file, edits] of byFile) {
+    const { text, skipped } = applyEdits(out[file] ?? '', edits);
+    assert.equal(skipped.length, 0, 'a fix must not have overlapping edits');
+    out[file] = text;
+  }
+  return out;
 }

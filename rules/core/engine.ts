@@ -3,7 +3,8 @@ import { DEFAULT_CONFIG, type Config } from './config';
 import { detectFormat } from './detect';
 import { scanSuppressions, type Suppressions } from './suppress';
 import { LineIndex, compareRanges } from './text';
-import type { Finding, Format, Range, Report, Rule, RuleContext, SecretCandidate, WorkspaceView } from './types';
+import type { FileFacts } from '../deployment/facts';
+import type { Finding, Format, ProjectView, Range, Report, Rule, RuleContext, SecretCandidate, WorkspaceView } from './types';
 
 /** A format: how to parse it (never throws; syntax errors live in the model) and its rules. */
 export interface FormatModule<M = unknown> {
@@ -16,6 +17,18 @@ export interface FormatModule<M = unknown> {
    * rules (`secrets/hardcoded-secret`) for free.
    */
   secretCandidates?(model: M, ctx: RuleContext): SecretCandidate[];
+  /**
+   * The other files this document pulls in (nginx `include`, Caddy `import` of files), as absolute
+   * patterns (glob(3) syntax); `ctx.project` answers where relative paths are anchored.
+   */
+  references?(model: M, ctx: RuleContext): string[];
+  /** What the document says about the deployment (services, listeners, proxies), for the deployment rules. */
+  facts?(model: M, ctx: RuleContext): Omit<FileFacts, 'file' | 'format'>;
+}
+
+/** What the deployment rules read: the facts of every file of the workspace (or of a CLI run). */
+export interface DeploymentInput {
+  files: readonly FileFacts[];
 }
 
 /** What a cross-format rule reads: one document's secret candidates, whatever its format. */
@@ -45,6 +58,8 @@ export interface LintOptions {
   config?: Config;
   /** Read-only access to other files (`.env`, `.gitignore`), provided by the adapter. */
   workspace?: WorkspaceView;
+  /** The other config files, parsed, and who references whom (nginx `include`, Caddy `import`). */
+  project?: ProjectView;
   /** Called once per rule that throws; the other rules' findings are still returned. */
   onRuleError?: (failure: RuleFailure) => void;
 }
@@ -73,8 +88,19 @@ export function registerCrossFormatRule(rule: Rule<CrossFormatModel>): () => voi
   };
 }
 
+const deploymentRules: Rule<DeploymentInput>[] = [];
+
+/** Registers a rule that reads the whole deployment (every file's facts) rather than one document. */
+export function registerDeploymentRule(rule: Rule<DeploymentInput>): () => void {
+  deploymentRules.push(rule);
+  return () => {
+    const i = deploymentRules.indexOf(rule);
+    if (i >= 0) deploymentRules.splice(i, 1);
+  };
+}
+
 export function allRules(): Rule[] {
-  return [...[...modules.values()].flatMap((m) => m.rules as Rule[]), ...(crossRules as Rule[])];
+  return [...[...modules.values()].flatMap((m) => m.rules as Rule[]), ...(crossRules as Rule[]), ...(deploymentRules as Rule[])];
 }
 
 /** The one parse of a document version; undefined for a format with no parser (or a parser bug). */
@@ -98,6 +124,7 @@ function contextFor(doc: ParsedDocument, config: Config, options: LintOptions): 
     range: (start, end) => doc.lines.range(start, end),
     services: knowledgeFor(config),
     ...(options.workspace ? { workspace: options.workspace } : {}),
+    ...(options.project ? { project: options.project } : {}),
   };
 }
 
@@ -130,25 +157,34 @@ function applicableRules(module: FormatModule, doc: ParsedDocument, ctx: RuleCon
 const rangeKey = (rule: string, r: Range) => `${rule}@${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 
 /** Turns a rule's reports into findings: suppression comments, severity overrides, one per rule+range. */
-function collect(doc: ParsedDocument, rule: Rule<any>, setting: Config['rules'][string] | undefined, reports: Report[], seen: Set<string>, findings: Finding[]): void {
+/** Where findings go by default, and whether a comment silences a rule on a line of a file. */
+interface Sink {
+  file: string;
+  suppressed(rule: string, file: string, line: number): boolean;
+}
+
+const documentSink = (doc: ParsedDocument): Sink => ({ file: doc.file, suppressed: (rule, file, line) => file === doc.file && doc.suppressions.isSuppressed(rule, line) });
+
+function collect(doc: Sink, rule: Rule<any>, setting: Config['rules'][string] | undefined, reports: Report[], seen: Set<string>, findings: Finding[]): void {
   for (const r of reports) {
     // A node reached through an anchor is reported once, where the user edits it.
-    const key = rangeKey(rule.id, r.range);
-    if (seen.has(key) || doc.suppressions.isSuppressed(rule.id, r.range.start.line)) continue;
+    const file = r.file ?? doc.file;
+    const key = file + '\0' + rangeKey(rule.id, r.range);
+    if (seen.has(key) || doc.suppressed(rule.id, file, r.range.start.line)) continue;
     seen.add(key);
     findings.push({
       rule: rule.id,
       severity: (setting && setting !== 'off' ? setting : undefined) ?? r.severity ?? rule.severity,
-      file: doc.file,
+      file,
       range: r.range,
       message: r.message,
-      fixes: (r.fixes ?? []).map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, file: e.file ?? doc.file })) })),
+      fixes: (r.fixes ?? []).map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, file: e.file ?? file })) })),
       ...(r.related?.length ? { related: r.related } : {}),
     });
   }
 }
 
-const byPlace = (a: Finding, b: Finding) => compareRanges(a.range, b.range) || a.rule.localeCompare(b.rule);
+const byPlace = (a: Finding, b: Finding) => (a.file === b.file ? 0 : a.file < b.file ? -1 : 1) || compareRanges(a.range, b.range) || a.rule.localeCompare(b.rule);
 
 /** The rules to run on a document under these options, each with its setting and model; none when disabled. */
 function plan(doc: ParsedDocument, options: LintOptions) {
@@ -175,7 +211,7 @@ export function runRules(doc: ParsedDocument, options: LintOptions = {}): Findin
       options.onRuleError?.({ rule: rule.id, error });
       continue;
     }
-    collect(doc, rule, setting, reports, seen, findings);
+    collect(documentSink(doc), rule, setting, reports, seen, findings);
   }
   return findings.sort(byPlace);
 }
@@ -199,7 +235,7 @@ export async function runAsyncRules(doc: ParsedDocument, options: LintOptions = 
       options.onRuleError?.({ rule: rule.id, error });
       continue;
     }
-    collect(doc, rule, setting, reports, seen, findings);
+    collect(documentSink(doc), rule, setting, reports, seen, findings);
   }
   return findings.sort(byPlace);
 }
@@ -261,4 +297,70 @@ export function lintText(file: string, text: string, options: LintTextOptions = 
 export async function lintTextAsync(file: string, text: string, options: LintTextOptions = {}): Promise<LintResult> {
   const { format, doc } = detectAndParse(file, text, options);
   return { format, findings: doc ? await lintAsyncFindings(doc, runRules(doc, options), options) : [] };
+}
+
+/** One file's deployment facts, and its suppression comments (a deployment finding in it obeys them). */
+export interface DocumentFacts {
+  facts: FileFacts;
+  references: string[];
+  suppressions: Suppressions;
+}
+
+/**
+ * What a parsed document contributes to the workspace's picture: its facts (services, listeners,
+ * proxies) and the files it references. Never throws; a failing extractor is reported through
+ * `onRuleError` and contributes nothing.
+ */
+export function documentFacts(doc: ParsedDocument, options: LintOptions = {}): DocumentFacts {
+  const module = modules.get(doc.format);
+  const ctx = contextFor(doc, options.config ?? DEFAULT_CONFIG, options);
+  const guarded = <T>(what: string, f: (() => T) | undefined, fallback: T): T => {
+    if (!f) return fallback;
+    try {
+      return f();
+    } catch (error) {
+      options.onRuleError?.({ rule: `${doc.format}/${what}`, error });
+      return fallback;
+    }
+  };
+  const facts = guarded('facts', module?.facts && (() => module.facts!(doc.model, ctx)), {});
+  const references = guarded('references', module?.references && (() => module.references!(doc.model, ctx)), []);
+  return { facts: { ...facts, file: doc.file, format: doc.format }, references, suppressions: doc.suppressions };
+}
+
+/**
+ * The deployment rules over every file's facts: findings in whichever files they concern, each
+ * file's suppression comments obeyed. Never throws.
+ */
+export function runDeploymentRules(files: readonly DocumentFacts[], options: LintOptions = {}): Finding[] {
+  const config = options.config ?? DEFAULT_CONFIG;
+  if (!config.enable || !deploymentRules.length) return [];
+  const byFile = new Map(files.map((f) => [f.facts.file, f]));
+  const input: DeploymentInput = { files: files.map((f) => f.facts) };
+  const ctx: RuleContext = {
+    file: '',
+    text: '',
+    range: () => {
+      throw new Error('a deployment rule reports the ranges of its facts');
+    },
+    services: knowledgeFor(config),
+    ...(options.workspace ? { workspace: options.workspace } : {}),
+    ...(options.project ? { project: options.project } : {}),
+  };
+  const sink: Sink = { file: '', suppressed: (rule, file, line) => byFile.get(file)?.suppressions.isSuppressed(rule, line) ?? false };
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const rule of deploymentRules) {
+    const setting = config.rules[rule.id];
+    if (setting === 'off') continue;
+    let reports;
+    try {
+      reports = rule.check(input, ctx);
+    } catch (error) {
+      options.onRuleError?.({ rule: rule.id, error });
+      continue;
+    }
+    collect(sink, rule, setting, reports, seen, findings);
+  }
+  return findings.sort(byPlace);
 }

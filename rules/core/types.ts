@@ -40,6 +40,8 @@ export interface RelatedLocation {
 
 /** What a rule reports; the engine adds the rule id and the effective severity. */
 export interface Report {
+  /** The file the finding is in, for a rule that looks across files (deployment rules); default: the linted file. */
+  file?: string;
   range: Range;
   message: string;
   /** Overrides the rule's default for this one finding (e.g. error for a service with no auth). */
@@ -72,6 +74,28 @@ export interface RuleContext {
    * the disk, the server its open documents and the disk, tests an in-memory map. Absent: unknown.
    */
   readonly workspace?: WorkspaceView;
+  /**
+   * The other config files of the workspace, parsed (nginx `include`, Caddy `import`), and who
+   * references this one. Absent: the file is linted alone, and rules stay quiet where another file
+   * could change the answer.
+   */
+  readonly project?: ProjectView;
+}
+
+/**
+ * The rest of the workspace as rules may see it, provided by the adapter (`rules/core/project.ts`
+ * over the disk and the open editors). Reads go through the adapter's cache: one parse per version.
+ */
+export interface ProjectView {
+  /**
+   * The one parse of another file as `format` (what an `include`/`import` of it means), at its
+   * current version (the editor's buffer, else the disk); undefined when missing or unreadable.
+   */
+  document(absPath: string, format: Format): import('./engine').ParsedDocument | undefined;
+  /** The files an absolute pattern names (`*`, `?`, `[…]` within a path segment, as glob(3)), sorted. */
+  glob(absPattern: string): string[];
+  /** The workspace files whose references (`include`, `import`) name `absPath`, sorted. */
+  referrers(absPath: string): string[];
 }
 
 export interface WorkspaceView {
