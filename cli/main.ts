@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { allRules, lintText, lintTextAsync, type Finding, type WorkspaceView } from '../rules';
+import { allRules, lintProject, Project, type Finding, type WorkspaceView } from '../rules';
 import { parseArgs, USAGE, UsageError } from './args';
 import { loadConfig } from './config';
 import { collectTargets, type Target } from './files';
 import { applyPreferredFixes, type AppliedFix } from './fix';
+import { diskFileSystem } from './project';
 import { displayPath, formatJson, formatSarif, formatText } from './report';
 
 declare const PORTCULLIS_VERSION: string | undefined;
@@ -12,7 +13,7 @@ const VERSION = typeof PORTCULLIS_VERSION === 'string' ? PORTCULLIS_VERSION : '0
 // secrets needs as many passes.
 const MAX_FIX_PASSES = 50;
 
-type Io = { cwd: string; stdout: (s: string) => void; stderr: (s: string) => void; isTTY: boolean };
+export type Io = { cwd: string; stdout: (s: string) => void; stderr: (s: string) => void; isTTY: boolean };
 type Config = ReturnType<typeof loadConfig>['config'];
 
 /** The rules' read-only view of other files (`.env`, `.gitignore`): the disk, read afresh each time. */
@@ -26,19 +27,21 @@ export const diskWorkspace: WorkspaceView = {
   },
 };
 
-function lintOptions(t: Target, config: Config, warn: (m: string) => void) {
-  return { format: t.format, config, workspace: diskWorkspace, onRuleError: ({ rule, error }: { rule: string; error: unknown }) => warn(`internal error in ${rule} on ${t.path}: ${(error as Error)?.message ?? error}`) };
-}
-
-async function lintAllAsync(targets: Target[], config: Config, warn: (m: string) => void): Promise<Finding[]> {
-  const findings: Finding[] = [];
-  for (const t of targets) findings.push(...(await lintTextAsync(t.path, t.text, lintOptions(t, config, warn))).findings);
+/**
+ * Every target linted together: includes and imports resolved among them and the rest of the
+ * disk, each file parsed once, then the deployment rules across all of them.
+ */
+export async function lintAllAsync(targets: Target[], config: Config, warn: (m: string) => void): Promise<Finding[]> {
+  const onRuleError = ({ rule, error }: { rule: string; error: unknown }) => warn(`internal error in ${rule}: ${(error as Error)?.message ?? error}`);
+  const project = new Project(diskFileSystem, { onRuleError });
+  const files = targets.map((t) => ({ file: t.path, text: t.text, format: t.format }));
+  const { findings } = await lintProject(project, files, { config, workspace: diskWorkspace, onRuleError }, (file) => diskFileSystem.stamp(file));
   return findings;
 }
 
 type Prepared = { code: number } | { opts: ReturnType<typeof parseArgs>; config: Config; targets: Target[] };
 
-function prepare(argv: string[], io: Io, warn: (m: string) => void): Prepared {
+export function prepare(argv: string[], io: Io, warn: (m: string) => void): Prepared {
   const opts = parseArgs(argv);
   if (opts.help) {
     io.stdout(USAGE + '\n');
@@ -56,7 +59,7 @@ function prepare(argv: string[], io: Io, warn: (m: string) => void): Prepared {
   return { opts, config, targets: collected.targets };
 }
 
-function failed(e: unknown, io: Io, warn: (m: string) => void): number {
+export function failed(e: unknown, io: Io, warn: (m: string) => void): number {
   if (e instanceof UsageError) {
     warn(e.message);
     io.stderr('Run portcullis --help for usage.\n');

@@ -14,7 +14,8 @@ export interface Exposure {
 /** One hop's protections: TLS on the way in, authentication and a rate limit in effect. */
 export interface Protections {
   tls: boolean;
-  auth: boolean;
+  /** 'unknown' for a service reached directly that the knowledge table does not know. */
+  auth: boolean | 'unknown';
   rateLimit: boolean;
 }
 
