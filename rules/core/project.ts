@@ -35,6 +35,8 @@ const MAX_GLOB_RESULTS = 1000;
 export class Project implements ProjectView {
   private readonly cache = new Map<string, Cached>();
   private readonly index = new Map<string, DocumentFacts>();
+  /** The files that reference others (few: nginx configs with `include`, Caddyfiles with `import`). */
+  private readonly linking = new Map<string, readonly string[]>();
   private readonly patterns = new Map<string, RegExp>();
   /** Bumped whenever the index changes: what the deployment rules read. */
   generation = 0;
@@ -82,8 +84,6 @@ export class Project implements ProjectView {
         const re = segmentRegExp(seg);
         for (const dir of current) {
           for (const e of this.fs.list(dir) ?? []) {
-            // As glob(3): a wildcard does not match a leading dot.
-            if (e.name.startsWith('.') && !seg.startsWith('.')) continue;
             if ((last || e.dir) && re.test(e.name)) next.push(join(dir, e.name));
             if (next.length > MAX_GLOB_RESULTS) break;
           }
@@ -97,7 +97,7 @@ export class Project implements ProjectView {
   referrers(absPath: string): string[] {
     const file = normalize(absPath);
     const out: string[] = [];
-    for (const [from, entry] of this.index) if (from !== file && entry.references.some((p) => this.matches(p, file))) out.push(from);
+    for (const [from, references] of this.linking) if (from !== file && references.some((p) => this.matches(p, file))) out.push(from);
     return out.sort();
   }
 
@@ -110,8 +110,7 @@ export class Project implements ProjectView {
     const down = [file];
     const seen = new Set([file]);
     while (down.length) {
-      const entry = this.index.get(down.pop()!);
-      for (const pattern of entry?.references ?? [])
+      for (const pattern of this.linking.get(down.pop()!) ?? [])
         for (const [other] of this.index)
           if (!seen.has(other) && this.matches(pattern, other)) {
             seen.add(other);
@@ -124,19 +123,23 @@ export class Project implements ProjectView {
   }
 
   /** Records what a file says (after its lint); returns whether its references or facts changed. */
-  update(doc: ParsedDocument, options: LintOptions = {}): DocumentFacts {
+  update(doc: ParsedDocument, options: LintOptions = {}): boolean {
     const facts = documentFacts(doc, { ...options, project: this });
     const file = normalize(doc.file);
     const before = this.index.get(file);
     this.index.set(file, facts);
-    if (!before || JSON.stringify(before.facts) !== JSON.stringify(facts.facts) || before.references.join('\n') !== facts.references.join('\n')) this.generation++;
-    return facts;
+    if (facts.references.length) this.linking.set(file, facts.references);
+    else this.linking.delete(file);
+    const changed = !before || JSON.stringify(before.facts) !== JSON.stringify(facts.facts) || before.references.join('\n') !== facts.references.join('\n');
+    if (changed) this.generation++;
+    return changed;
   }
 
   /** A file gone from the workspace (deleted, excluded, no longer a config file). */
   remove(absPath: string): boolean {
     const file = normalize(absPath);
     for (const key of [...this.cache.keys()]) if (key.endsWith(`\0${file}`)) this.cache.delete(key);
+    this.linking.delete(file);
     if (!this.index.delete(file)) return false;
     this.generation++;
     return true;
@@ -201,7 +204,8 @@ function segmentRegExp(seg: string): RegExp {
       }
     } else re += escape(c);
   }
-  return new RegExp(`^${re}$`);
+  // As glob(3): a wildcard does not match a leading dot.
+  return new RegExp(`^${seg.startsWith('.') ? '' : '(?!\\.)'}${re}$`);
 }
 
 export interface ProjectFile {
