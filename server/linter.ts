@@ -1,5 +1,5 @@
 import { lintInWorker, type LintJob } from './lint-worker';
-import { detectFormat, lintAsyncFindings, parseDocument, runRules, type Config, type Finding, type LintOptions, type ParsedDocument, type WorkspaceView } from '../rules';
+import { detectFormat, lintAsyncFindings, parseDocument, runRules, type Config, type Finding, type LintOptions, type ParsedDocument, type ProjectView, type WorkspaceView } from '../rules';
 
 /** Larger documents are not linted at all. */
 export const MAX_LINT_CHARS = 4_000_000;
@@ -18,8 +18,10 @@ export interface LintDocument {
 export interface LintInputs {
   config: Config;
   workspace: WorkspaceView;
-  /** Changes whenever what `workspace` reads may have changed. */
+  /** Changes whenever what `workspace` or `project` answers may have changed. */
   workspaceGeneration: number;
+  /** The other config files, parsed (includes, imports). */
+  project?: ProjectView;
 }
 
 interface Entry {
@@ -56,6 +58,8 @@ export class Linter {
     private readonly log: LinterLog,
     private readonly workerScript?: string,
     private readonly openFiles: () => [file: string, text: string][] = () => [],
+    /** Told of every parse whose findings are computed, before the rules run: the project records its facts. */
+    private readonly onParsed: (doc: ParsedDocument, inputs: LintInputs) => void = () => {},
   ) {}
 
   /** Whether this document's findings come only from `complete` (it is linted in a worker). */
@@ -87,6 +91,7 @@ export class Linter {
     const entry = this.entry(doc, file);
     if (!entry.parsed && !entry.large) return undefined;
     if (entry.findings?.config !== inputs.config || entry.findings.workspaceGeneration !== inputs.workspaceGeneration) {
+      if (entry.parsed) this.parsed(entry.parsed, file, inputs);
       const sync = entry.parsed ? runRules(entry.parsed, this.options(file, inputs)) : [];
       entry.findings = { config: inputs.config, workspaceGeneration: inputs.workspaceGeneration, sync };
     }
@@ -109,10 +114,19 @@ export class Linter {
     return result.findings;
   }
 
+  private parsed(doc: ParsedDocument, file: string, inputs: LintInputs): void {
+    try {
+      this.onParsed(doc, inputs);
+    } catch (error) {
+      this.log.error(`Recording ${file} in the project failed: ${describe(error)}`);
+    }
+  }
+
   private options(file: string, inputs: LintInputs): LintOptions {
     return {
       config: inputs.config,
       workspace: inputs.workspace,
+      ...(inputs.project ? { project: inputs.project } : {}),
       onRuleError: ({ rule, error }) => this.ruleFailed(rule, file, describe(error)),
     };
   }
@@ -157,6 +171,7 @@ export class Linter {
     const entry = this.newEntry(doc, file, doc.getText());
     if (entry.large) return this.inWorker(entry, file, inputs.config);
     if (!entry.parsed) return [];
+    this.parsed(entry.parsed, file, inputs);
     const sync = runRules(entry.parsed, this.options(file, inputs));
     return lintAsyncFindings(entry.parsed, sync, this.options(file, inputs)).catch((error) => {
       this.log.error(`The asynchronous rules failed on ${file}: ${describe(error)}`);

@@ -11,7 +11,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { candidateByName, detectFormat, GlobSet, looksBinary, MAX_DISCOVERED_BYTES, SKIP_DIRS, type Finding } from '../rules';
+import { candidateByName, detectFormat, GlobSet, looksBinary, MAX_DISCOVERED_BYTES, SKIP_DIRS, type Finding, type ProjectView } from '../rules';
 import type { Linter, LintInputs } from './linter';
 import type { DocumentConfig } from './settings';
 import type { WorkspaceFiles } from './workspace';
@@ -27,6 +27,10 @@ export interface ScanHost {
   idle(): Promise<void>;
   /** Sends the findings of a file no editor shows ([] clears them); resolves once written. */
   publish(file: string, findings: Finding[]): Promise<void>;
+  /** The other config files, for includes and imports. */
+  project?: ProjectView;
+  /** A file that is no longer one of the workspace's config files (excluded, not ours any more). */
+  forget?(file: string): void;
 }
 
 export interface ScanProgress {
@@ -206,15 +210,27 @@ export class WorkspaceScanner {
       return findings === undefined ? 'not-ours' : findings.length ? 'findings' : 'none';
     };
 
+    return done(await this.findingsOnDisk(file, folder));
+  }
+
+  /**
+   * Every finding of a file as it is on disk (undefined when it is not a config file of ours), for
+   * a file no editor shows; nothing is published.
+   */
+  async findingsOnDisk(file: string, folder = this.folderOf(path.resolve(file))): Promise<Finding[] | undefined> {
     const text = readCandidate(file);
-    if (text === undefined) return done(undefined);
-    const format = detectFormat(file, text);
-    if (!format) return done(undefined);
+    const format = text === undefined ? undefined : detectFormat(file, text);
+    if (text === undefined || !format || !folder) {
+      this.host.forget?.(file);
+      return undefined;
+    }
     const { config, excluded } = await this.host.config(file, folder);
-    if (excluded) return done([]);
-    const inputs: LintInputs = { config, workspace: this.host.files, workspaceGeneration: this.host.files.generation };
-    const findings = await this.host.linter.lintOnce({ uri: file, version: 0, languageId: '', getText: () => text }, file, inputs);
-    return done(findings);
+    if (excluded) {
+      this.host.forget?.(file);
+      return [];
+    }
+    const inputs: LintInputs = { config, workspace: this.host.files, workspaceGeneration: this.host.files.generation, project: this.host.project };
+    return this.host.linter.lintOnce({ uri: file, version: 0, languageId: '', getText: () => text }, file, inputs);
   }
 
   private bump(file: string): number {

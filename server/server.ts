@@ -19,11 +19,18 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CANDIDATE_GLOBS, candidateByName, collectPreferredEdits, type Finding } from '../rules';
 import { FIX_ALL_KIND, fixAllAction, quickFix, readDiagnosticData, toDiagnostic, toWorkspaceEdit, type DocumentRef, type EditEnvironment } from './convert';
+import { Deployment } from './deployment';
+import { exposureOf } from './exposure';
 import { Linter, type LintInputs } from './linter';
 import { CONFIG_FILE, ConfigStore } from './settings';
 import { WorkspaceScanner } from './scan';
 import { documentPath, filePath, fileUri, isLintable } from './uri';
 import { isSharedInput, SHARED_INPUT_GLOBS, WorkspaceFiles } from './workspace';
+
+/** The overview of the deployment's entry points (`Exposure`), for the VS Code view. */
+export const EXPOSURE_REQUEST = 'portcullis/exposure';
+/** Sent when the overview may have changed. */
+export const EXPOSURE_CHANGED = 'portcullis/exposureChanged';
 
 /** Diagnostics follow typing, but not every keystroke: a burst of changes is linted once. */
 export const DEBOUNCE_MS = 150;
@@ -53,6 +60,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     warn: (message) => connection.console.warn(`Portcullis: ${message}`),
   });
   const files = new WorkspaceFiles();
+  const deployment = new Deployment(files, {
+    relint: (file) => relintFile(file),
+    config: async () => (folders.length ? (await configs.forFile(path.join(folders[0], CONFIG_FILE), fileUri(folders[0]))).config : (await configs.forDocument('', undefined)).config),
+    changed: () => void connection.sendNotification(EXPOSURE_CHANGED).catch(() => {}),
+    error: (message) => connection.console.error(`Portcullis: ${message}`),
+  });
   const linter = new Linter(
     {
       error: (message) => connection.console.error(message),
@@ -60,6 +73,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     },
     options.workerScript,
     () => files.openTexts(),
+    (doc, inputs) => deployment.parsed(doc, inputs),
   );
 
   const canPullSettings = () => capabilities.workspace?.configuration === true;
@@ -78,9 +92,24 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     publish: (file, findings) => {
       const uri = clientUris.get(file) ?? fileUri(file);
       const ref = { uri, file, version: 0 };
-      return connection.sendDiagnostics({ uri, diagnostics: findings.map((f) => toDiagnostic(f, ref, options.bundleDir)) });
+      return connection.sendDiagnostics({ uri, diagnostics: withDeployment(file, findings).map((f) => toDiagnostic(f, ref, options.bundleDir)) });
     },
+    project: deployment.project,
+    forget: (file) => deployment.removed(file),
   });
+
+  /** A file's own findings with the deployment rules' findings in it. */
+  function withDeployment(file: string, own: Finding[]): Finding[] {
+    const cross = deployment.findingsFor(file);
+    return cross.length ? [...own, ...cross] : own;
+  }
+
+  /** Lints a file again after another changed: from its editor when open, else from disk. */
+  function relintFile(file: string): void {
+    const open = documents.get(clientUris.get(path.resolve(file)) ?? fileUri(file));
+    if (open) schedule(open.uri, 0);
+    else void scanner.update(file, true).catch(logFailure(`linting ${file} from disk`));
+  }
   /** Open documents' lints under way, and the scan waiting for them to finish. */
   let validating = 0;
   let idleWaiters: (() => void)[] = [];
@@ -120,12 +149,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     scannedWith = await scanKey();
     const reporter = capabilities.window?.workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
     reporter?.begin('Portcullis: linting the workspace', undefined, 'looking for config files', true);
+    // One deployment pass at the end, over every file's facts, rather than one per file.
+    const resume = deployment.pause();
     try {
       const result = await scanner.scan(undefined, reporter && { report: (message) => reporter.report(message), cancelled: () => reporter.token.isCancellationRequested });
       connection.console.info(
         `Portcullis: ${result.linted} config file${result.linted === 1 ? '' : 's'} linted in ${Math.round(result.ms)} ms, ${result.withFindings} with findings${result.cancelled ? ' (stopped before the end)' : ''}.`,
       );
     } finally {
+      resume();
       reporter?.done();
     }
   }
@@ -219,7 +251,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         const file = filePath(change.uri);
         if (!file) continue;
         if (isSharedInput(file)) subtrees.add(path.dirname(file));
-        else if (change.type === FileChangeType.Deleted) scanner.deleted(file);
+        else if (change.type === FileChangeType.Deleted) {
+          scanner.deleted(file);
+          deployment.removedTree(file);
+        }
         else if (change.type === FileChangeType.Created && (await isDirectory(file))) subtrees.add(file);
         else if (candidateByName(file)) await scanner.update(file);
       }
@@ -294,7 +329,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const file = documentPath(doc.uri);
     if (!file || !isLintable(doc.uri)) return undefined;
     const { config, excluded } = await configs.forDocument(doc.uri, file);
-    return { doc, ref: { uri: doc.uri, file, version: doc.version }, excluded, inputs: { config, workspace: files, workspaceGeneration: files.generation } };
+    return { doc, ref: { uri: doc.uri, file, version: doc.version }, excluded, inputs: { config, workspace: files, workspaceGeneration: files.generation, project: deployment.project } };
   }
 
   async function validate(uri: string): Promise<void> {
@@ -320,7 +355,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const stale = () => documents.get(uri) !== doc || doc.version !== version || configs.generation !== generation;
     const now = await current(doc);
     if (!now || stale()) return;
-    const publish = (findings: Finding[]) => connection.sendDiagnostics({ uri, version, diagnostics: findings.map((f) => toDiagnostic(f, now.ref, options.bundleDir)) });
+    const publish = (findings: Finding[]) => connection.sendDiagnostics({ uri, version, diagnostics: withDeployment(now.ref.file, findings).map((f) => toDiagnostic(f, now.ref, options.bundleDir)) });
     if (now.excluded) return publish([]);
     // The synchronous rules' findings at once; the asynchronous rules' (and a worker's) when they are in.
     const sync = linter.isLarge(doc) ? undefined : linter.findings(doc, now.ref.file, now.inputs);
@@ -386,7 +421,17 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     };
   }
 
+  connection.onRequest(
+    EXPOSURE_REQUEST,
+    guard('the exposure overview', () => exposureOf(deployment, async (file) => {
+      const doc = documents.get(clientUris.get(path.resolve(file)) ?? fileUri(file));
+      const own = doc ? (await currentFindings(doc))?.findings : await scanner.findingsOnDisk(file);
+      return withDeployment(file, own ?? []);
+    }), { entries: [] }),
+  );
+
   connection.onShutdown(() => {
+    deployment.dispose();
     scanner.cancel();
     for (const t of timers.values()) clearTimeout(t);
     timers.clear();

@@ -1,21 +1,27 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { WorkspaceView } from '../rules';
+import type { ProjectFileSystem, WorkspaceView } from '../rules';
 
 /** Other files are read for the rules only up to this size (a `.env`, a `.gitignore`). */
 const MAX_READ_BYTES = 1_000_000;
 
 /**
- * What rules may read of other files (`.env`, `.gitignore`): an open editor's text when the file is
- * open (what the user sees, saved or not), else the file on disk. Not cached: a read is cheap and
- * the disk can change behind an editor without file watching.
+ * What rules may read of other files (`.env`, `.gitignore`, an included nginx snippet, an imported
+ * Caddyfile): an open editor's text when the file is open (what the user sees, saved or not), else
+ * the file on disk. Not cached here: a read is cheap and the disk can change behind an editor
+ * without file watching; the project caches parses by `stamp`.
  */
-export class WorkspaceFiles implements WorkspaceView {
+export class WorkspaceFiles implements WorkspaceView, ProjectFileSystem {
   /** Bumped whenever what `read` returns may have changed, so findings cached before are recomputed. */
   generation = 0;
-  private readonly open = new Map<string, { getText(): string }>();
+  private readonly open = new Map<string, { getText(): string; version?: number }>();
+  private opened = 0;
+  private readonly openedAt = new Map<string, number>();
 
-  setOpen(file: string, doc: { getText(): string } | undefined): void {
+  setOpen(file: string, doc: { getText(): string; version?: number } | undefined): void {
+    // An editor opened again on other unsaved text must not look like the same version.
+    if (doc) this.openedAt.set(path.resolve(file), ++this.opened);
+    else this.openedAt.delete(path.resolve(file));
     if (doc) this.open.set(path.resolve(file), doc);
     else this.open.delete(path.resolve(file));
     this.generation++;
@@ -32,6 +38,26 @@ export class WorkspaceFiles implements WorkspaceView {
 
   changed(): void {
     this.generation++;
+  }
+
+  stamp(absPath: string): string | undefined {
+    const file = path.resolve(absPath);
+    const doc = this.open.get(file);
+    if (doc) return `open:${this.openedAt.get(file)}:${doc.version ?? doc.getText().length}`;
+    try {
+      const stat = fs.statSync(file);
+      return stat.isDirectory() ? 'dir' : `${stat.mtimeMs}:${stat.size}`;
+    } catch {
+      return undefined;
+    }
+  }
+
+  list(absDir: string): { name: string; dir: boolean }[] | undefined {
+    try {
+      return fs.readdirSync(absDir, { withFileTypes: true }).map((e) => ({ name: e.name, dir: e.isDirectory() }));
+    } catch {
+      return undefined;
+    }
   }
 
   read(absPath: string): string | undefined {
