@@ -1,5 +1,7 @@
+import type { RuleContext } from '../core/types';
 import { classifyAddress, type ServiceInfo, type ServiceKnowledge } from '../knowledge/services';
 import { Ctx } from './directives';
+import { isHarmlessInclude, resolution } from './includes';
 import type { Directive, NginxModel } from './model';
 
 /**
@@ -13,39 +15,111 @@ export function levelOf(model: NginxModel, d: Directive | undefined): readonly D
   return d ? d.block?.children ?? [] : model.root;
 }
 
-/** The levels whose settings apply at `d`, innermost first (its own block, enclosing blocks, the file). */
-export function scopeChain(model: NginxModel, d: Directive): Directive[][] {
+/**
+ * The levels whose settings apply at `d`, innermost first (its own block, enclosing blocks, the
+ * file). With the project (`ctx.project`), resolved includes stand for the directives of the files
+ * they match, and a fragment's chain goes on into its includer's levels at the include.
+ */
+export function scopeChain(model: NginxModel, d: Directive, ctx?: RuleContext): Directive[][] {
+  const r = resolution(model, ctx);
   const chain: Directive[][] = [];
-  for (let p = d.parent; p; p = p.parent) chain.push(p.block?.children ?? []);
-  chain.push(model.root);
+  for (let p = d.parent; p; p = p.parent) chain.push(r ? r.level(p.block?.children ?? []) : p.block?.children ?? []);
+  if (!r) {
+    chain.push(model.root);
+    return chain;
+  }
+  const outer = r.outer();
+  // Included, the file's top level is the includer's level at the include (it holds the file's own directives).
+  if (outer.levels.length) chain.push(...outer.levels);
+  else chain.push(r.level(model.root));
   return chain;
 }
 
 /** The directives named `name` at the innermost level of the chain that has any: nginx's inheritance. */
-export function effective(model: NginxModel, d: Directive, name: string | string[]): Directive[] {
+export function effective(model: NginxModel, d: Directive, name: string | string[], ctx?: RuleContext): Directive[] {
+  return effectiveIn(scopeChain(model, d, ctx), name);
+}
+
+/** `effective` over a chain of levels already gathered. */
+export function effectiveIn(chain: readonly (readonly Directive[])[], name: string | string[]): Directive[] {
   const names = Array.isArray(name) ? name : [name];
-  for (const level of scopeChain(model, d)) {
+  for (const level of chain) {
     const found = level.filter((x) => names.includes(x.name));
     if (found.length) return found;
   }
   return [];
 }
 
-/** Includes whose contents are not known (another file); well-known snippets that only hold stock settings are known. */
-const HARMLESS_INCLUDES = /(^|\/)(mime\.types|proxy_params|fastcgi_params|fastcgi\.conf|uwsgi_params|scgi_params|options-ssl-nginx\.conf|fastcgi-php\.conf|koi-utf|koi-win|win-utf)$/;
-
+/**
+ * Includes whose contents are not known: without the project every include but the well-known
+ * stock snippets; with it, only those that match no file of the workspace (resolved ones are gone
+ * from expanded levels).
+ */
 export function isUnknownInclude(d: Directive): boolean {
-  return d.name === 'include' && !HARMLESS_INCLUDES.test(d.args[0]?.value ?? '');
+  return d.name === 'include' && !isHarmlessInclude(d);
 }
 
-/** Whether an included file could change what applies at `d` (an include at any level of its chain). */
-export function includeMayChange(model: NginxModel, d: Directive): boolean {
-  return scopeChain(model, d).some((level) => level.some(isUnknownInclude));
+/** Whether an included file could change what applies at `d` (an unknown include at any level of its chain). */
+export function includeMayChange(model: NginxModel, d: Directive, ctx?: RuleContext): boolean {
+  // With the project, an unknown include at the main level (Debian's modules-enabled) is no concern:
+  // what main holds is not inherited by http, server or location.
+  const chain = scopeChain(model, d, ctx);
+  if (resolution(model, ctx)?.outer().topCtx === Ctx.main) chain.pop();
+  return chain.some((level) => level.some(isUnknownInclude));
 }
 
-/** Whether the levels above the file are unknown: a fragment of server or location contents. */
-export function outerUnknown(model: NginxModel): boolean {
-  return model.rootCtx !== Ctx.main && model.rootCtx !== Ctx.http;
+/**
+ * Whether the levels above the file are unknown: a fragment of server or location contents that
+ * nothing known includes (with the project, the outermost includer decides).
+ */
+export function outerUnknown(model: NginxModel, ctx?: RuleContext): boolean {
+  const top = resolution(model, ctx)?.outer().topCtx ?? model.rootCtx;
+  return top !== Ctx.main && top !== Ctx.http;
+}
+
+/** The directive that makes the client authenticate in this chain of levels (auth_basic not off, auth_request, auth_jwt, deny all, a header check); undefined: none. */
+export function authIn(chain: readonly (readonly Directive[])[]): Directive | undefined {
+  return authFrom(
+    (name) => effectiveIn(chain, name),
+    () => {
+      for (const level of chain) for (const x of level) if (isHeaderCheck(x)) return x;
+      return undefined;
+    },
+  );
+}
+
+/** `authIn` over any way of looking up what is in effect (`effective` for a name or names, the innermost header check). */
+export function authFrom(effective: (name: string | string[]) => readonly Directive[], headerCheck: () => Directive | undefined): Directive | undefined {
+  for (const name of AUTH_DIRECTIVES) {
+    const [setting] = effective(name);
+    if (setting && setting.args[0]?.value !== 'off') return setting;
+  }
+  const denyAll = effective(['allow', 'deny']).find((a) => a.name === 'deny' && a.args[0]?.value === 'all');
+  // `if ($http_authorization != "Bearer …") { return 401; }` and the like.
+  return denyAll ?? headerCheck();
+}
+
+export const AUTH_DIRECTIVES = ['auth_basic', 'auth_request', 'auth_jwt', 'auth_oidc'];
+
+export function isHeaderCheck(d: Directive): boolean {
+  if (d.name !== 'if' || !d.block) return false;
+  const condition = d.args.map((a) => a.value).join(' ');
+  if (!/\$(http_|cookie_|arg_|ssl_client_verify|remote_user)/.test(condition)) return false;
+  return d.block.children.some((c) => c.name === 'return' && /^(401|403|404|444)$/.test(c.args[0]?.value ?? ''));
+}
+
+/** Whether `setting` sits at the very level of `location` (its own or through an include there) but is written in another file. */
+export function foreignAtLevel(model: NginxModel, location: Directive | undefined, setting: Directive | undefined, ctx?: RuleContext): boolean {
+  const r = resolution(model, ctx);
+  if (!r || !location?.block || !setting || r.isOwn(setting)) return false;
+  return r.level(location.block.children).includes(setting);
+}
+
+/** The nearest enclosing `name` block, in this file or, for a fragment, its includer's. */
+export function enclosingAcross(model: NginxModel, d: Directive, name: string, ctx?: RuleContext): Directive | undefined {
+  const own = enclosing(d, name);
+  if (own) return own;
+  return resolution(model, ctx)?.outer().owners.find((o) => o.name === name);
 }
 
 export function enclosing(d: Directive, name: string): Directive | undefined {
@@ -96,7 +170,7 @@ function resolveVariable(model: NginxModel, d: Directive, url: string): string {
   return url;
 }
 
-function endpointOf(address: string): Endpoint {
+export function endpointOf(address: string): Endpoint {
   const v6 = /^\[([^\]]*)\](?::(\d+))?$/.exec(address);
   if (v6) return { host: v6[1], port: v6[2] ? Number(v6[2]) : undefined };
   const i = address.lastIndexOf(':');
@@ -151,10 +225,34 @@ export function identify(t: ProxyTarget, services: ServiceKnowledge): ServiceInf
   return service;
 }
 
-/** The proxy targets with the service each one is. */
-export function proxyTargets(model: NginxModel, services: ServiceKnowledge): ProxyTarget[] {
-  for (const t of model.proxies) identify(t, services);
-  return model.proxies;
+/** The proxy targets with the service each one is; with the project, upstream blocks of other files resolve too. */
+export function proxyTargets(model: NginxModel, services: ServiceKnowledge, ctx?: RuleContext): ProxyTarget[] {
+  const targets = acrossFiles(model, ctx);
+  for (const t of targets) identify(t, services);
+  return targets;
+}
+
+const crossTargets = new WeakMap<object, ProxyTarget[]>();
+
+function acrossFiles(model: NginxModel, ctx: RuleContext | undefined): ProxyTarget[] {
+  const r = resolution(model, ctx);
+  if (!r) return model.proxies;
+  let out = crossTargets.get(r);
+  if (!out) {
+    const upstreams = r.upstreams();
+    out = model.proxies.map((t) => {
+      const upstream = t.upstream ? undefined : upstreams.get(t.host);
+      return upstream ? targetVia(t, upstream) : t;
+    });
+    crossTargets.set(r, out);
+  }
+  return out;
+}
+
+/** A target whose host names an upstream block (possibly of another file). */
+export function targetVia(t: Omit<ProxyTarget, 'upstream' | 'endpoints' | 'loopback' | 'service' | 'identifiedBy'>, upstream: Directive): ProxyTarget {
+  const endpoints = childrenArgs(upstream, 'server').map((a) => endpointOf(a));
+  return { directive: t.directive, url: t.url, scheme: t.scheme, host: t.host, port: t.port, uri: t.uri, upstream, endpoints, loopback: endpoints.length > 0 && endpoints.every((e) => isLoopbackHost(e.host)) };
 }
 
 function childrenArgs(block: Directive, name: string): string[] {
@@ -162,8 +260,8 @@ function childrenArgs(block: Directive, name: string): string[] {
 }
 
 /** The `listen` addresses of a server block; none written means nginx's default `*:80`. */
-export function listens(server: Directive): { directive?: Directive; address: string; port: number; ssl: boolean }[] {
-  const ls = (server.block?.children ?? []).filter((c) => c.name === 'listen' && c.args[0]);
+export function listens(server: Directive, level: readonly Directive[] = server.block?.children ?? []): { directive?: Directive; address: string; port: number; ssl: boolean }[] {
+  const ls = level.filter((c) => c.name === 'listen' && c.args[0]);
   if (!ls.length) return [{ address: '', port: 80, ssl: false }];
   return ls.map((l) => {
     const spec = l.args[0].value;
@@ -202,8 +300,8 @@ export function holder(target: ProxyTarget): { location?: Directive; anchor: Dir
 }
 
 /** The targets the proxy rules look at: a known service, where the enclosing levels are known. */
-export function knownTargets(model: NginxModel, services: ServiceKnowledge, need: (s: ServiceInfo) => boolean | undefined): ProxyTarget[] {
-  return proxyTargets(model, services).filter((t) => t.service && need(t.service) && !includeMayChange(model, t.directive));
+export function knownTargets(model: NginxModel, services: ServiceKnowledge, need: (s: ServiceInfo) => boolean | undefined, ctx?: RuleContext): ProxyTarget[] {
+  return proxyTargets(model, services, ctx).filter((t) => t.service && need(t.service) && !includeMayChange(model, t.directive, ctx));
 }
 
 export interface HeaderSetting {
@@ -211,15 +309,24 @@ export interface HeaderSetting {
   all: Directive[];
   /** Whether they are the location's own. */
   local: boolean;
+  /** Some are at the location's level through an include of another file (the fix cannot copy or edit them here). */
+  foreignHere: boolean;
+  /** A header directive's text, wherever it is written. */
+  text(d: Directive): string;
+  /** Whether a header directive is written in the linted file. */
+  own(d: Directive): boolean;
   get(name: string): Directive | undefined;
 }
 
-export function proxyHeaders(model: NginxModel, target: ProxyTarget): HeaderSetting {
-  const all = effective(model, target.directive, 'proxy_set_header');
+export function proxyHeaders(model: NginxModel, target: ProxyTarget, ctx?: RuleContext): HeaderSetting {
+  const all = effective(model, target.directive, 'proxy_set_header', ctx);
   const { location } = holder(target);
   return {
     all,
     local: all.length > 0 && all[0].parent === location,
+    foreignHere: all.some((h) => foreignAtLevel(model, location, h, ctx)),
+    text: (d) => resolution(model, ctx)?.textOf(d) ?? model.text.slice(d.start, d.end),
+    own: (d) => resolution(model, ctx)?.isOwn(d) ?? true,
     get: (name) => all.find((h) => h.args[0]?.value.toLowerCase() === name.toLowerCase()),
   };
 }

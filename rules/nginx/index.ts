@@ -1,6 +1,8 @@
 import type { FormatModule } from '../core/engine';
 import { parseNginx, type NginxModel } from './model';
 import { nginxSecretCandidates } from './secrets';
+import { includeReferences } from './includes';
+import { nginxFacts } from './facts';
 import { rule as syntaxError } from './syntax-error';
 import { rule as unknownDirective } from './unknown-directive';
 import { rule as directiveNotAllowedHere } from './directive-not-allowed-here';
@@ -28,6 +30,10 @@ import { rule as proxySetHeaderRedefinition } from './proxy-set-header-redefinit
 import { rule as ssrfProxyPass } from './ssrf-proxy-pass';
 import { rule as httpSplitting } from './http-splitting';
 import { rule as statusPageExposed } from './status-page-exposed';
+import { rule as weakOriginCheck } from './weak-origin-check';
+import { rule as ifIsEvil } from './if-is-evil';
+import { rule as proxyPassNormalized } from './proxy-pass-normalized';
+import { rule as resolverExternal } from './resolver-external';
 
 export const nginx: FormatModule<NginxModel> = {
   format: 'nginx',
@@ -60,7 +66,15 @@ export const nginx: FormatModule<NginxModel> = {
     ssrfProxyPass,
     httpSplitting,
     statusPageExposed,
+    weakOriginCheck,
+    ifIsEvil,
+    proxyPassNormalized,
+    resolverExternal,
   ],
   // What secrets/hardcoded-secret checks in an nginx config.
   secretCandidates: nginxSecretCandidates,
+  // Every include as an absolute pattern, relative ones read from the main config's folder.
+  references: includeReferences,
+  // One proxy per http server block: listeners, routes with their targets, auth and rate limit.
+  facts: nginxFacts,
 };

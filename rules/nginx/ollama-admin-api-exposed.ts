@@ -12,11 +12,11 @@ export const rule: Rule<NginxModel> = {
   summary: "Ollama's model-management endpoints reachable through the proxy",
   check(model, ctx) {
     const reports: Report[] = [];
-    for (const t of knownTargets(model, ctx.services, (s) => s.name === 'Ollama')) {
+    for (const t of knownTargets(model, ctx.services, (s) => s.name === 'Ollama', ctx)) {
       const location = enclosing(t.directive, 'location');
       const m = location && locationMatch(location);
       if (!location || !m || (m.kind !== 'prefix' && m.kind !== 'noregex' && m.kind !== 'exact')) continue;
-      if (effective(model, t.directive, ['allow', 'deny']).some((a) => a.name === 'deny' && a.args[0]?.value === 'all')) continue;
+      if (effective(model, t.directive, ['allow', 'deny'], ctx).some((a) => a.name === 'deny' && a.args[0]?.value === 'all')) continue;
       // The client path that reaches /api/… upstream: the location's prefix replaces the proxy_pass URI.
       const upstreamUri = t.uri ?? '';
       if (upstreamUri && !'/api/'.startsWith(upstreamUri)) continue;

@@ -25,9 +25,9 @@ export const rule: Rule<NginxModel> = {
   summary: 'Ollama on loopback answers 403 to the client Host this proxy passes',
   check(model, ctx) {
     const reports: Report[] = [];
-    for (const t of knownTargets(model, ctx.services, (s) => s.name === 'Ollama')) {
+    for (const t of knownTargets(model, ctx.services, (s) => s.name === 'Ollama', ctx)) {
       if (!t.loopback) continue;
-      const headers = proxyHeaders(model, t);
+      const headers = proxyHeaders(model, t, ctx);
       const host = headers.get('Host');
       let why: string | undefined;
       if (host) {
@@ -39,11 +39,12 @@ export const rule: Rule<NginxModel> = {
         why = `sends the upstream's name "${t.host}" as Host (nginx's default $proxy_host)`;
       }
       if (!why) continue;
-      const at = host && headers.local ? host : t.directive;
+      const at = host && headers.local && headers.own(host) ? host : t.directive;
+      const edits = setHeadersEdits(ctx, t, headers, [{ name: 'Host', value: 'localhost:11434' }]);
       reports.push({
         range: ctx.range(at.start, at.end),
         message: `Ollama listens on loopback here and answers 403 Forbidden to a Host that is not local; this proxy ${why}. Send Host localhost:11434.`,
-        fixes: [{ title: 'Send Host localhost:11434', edits: setHeadersEdits(ctx, t, headers, [{ name: 'Host', value: 'localhost:11434' }]), preferred: true }],
+        fixes: edits ? [{ title: 'Send Host localhost:11434', edits, preferred: true }] : [],
       });
     }
     return reports;

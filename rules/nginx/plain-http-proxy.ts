@@ -14,7 +14,7 @@ export const rule: Rule<NginxModel> = {
     const reports: Report[] = [];
     const seen = new Set<Directive>();
     const hasTlsServer = model.all.some((d) => d.name === 'server' && d.block && listens(d).some((l) => l.ssl));
-    for (const t of knownTargets(model, ctx.services, (s) => !s.reverseProxy)) {
+    for (const t of knownTargets(model, ctx.services, (s) => !s.reverseProxy, ctx)) {
       const server = enclosing(t.directive, 'server');
       if (!server || seen.has(server) || redirects(server)) continue;
       const plain = listens(server).filter((l) => !l.ssl && l.address !== 'unix' && !/^(127\.|localhost$|::1$)/.test(l.address));

@@ -1,5 +1,6 @@
 import type { Report, Rule } from '../core/types';
-import { effective, enclosing, holder, knownTargets, listens, outerUnknown, scopeChain, type ProxyTarget } from './analysis';
+import type { RuleContext } from '../core/types';
+import { authIn, enclosingAcross, holder, knownTargets, listens, outerUnknown, scopeChain, type ProxyTarget } from './analysis';
 import { insertAfter } from './edit';
 import type { Directive, NginxModel } from './model';
 
@@ -10,10 +11,10 @@ export const rule: Rule<NginxModel> = {
   summary: 'A service with no authentication of its own proxied with no auth in front',
   check(model, ctx) {
     // A fragment of server or location contents: the server around it may authenticate.
-    if (outerUnknown(model)) return [];
+    if (outerUnknown(model, ctx)) return [];
     const reports: Report[] = [];
-    for (const t of knownTargets(model, ctx.services, (s) => s.noAuth)) {
-      if (authInEffect(model, t.directive) || internalOnly(t)) continue;
+    for (const t of knownTargets(model, ctx.services, (s) => s.noAuth, ctx)) {
+      if (authInEffect(model, t.directive, ctx) || internalOnly(model, t, ctx)) continue;
       const { location, anchor } = holder(t);
       reports.push({
         range: ctx.range(t.directive.start, t.directive.end),
@@ -30,30 +31,16 @@ export const rule: Rule<NginxModel> = {
   },
 };
 
-/** Whether any of nginx's ways of asking the client who it is applies at directive `d`. */
-export function authInEffect(model: NginxModel, d: Directive): boolean {
-  for (const name of ['auth_basic', 'auth_request', 'auth_jwt', 'auth_oidc']) {
-    const [setting] = effective(model, d, name);
-    if (setting && setting.args[0]?.value !== 'off') return true;
-  }
-  const access = effective(model, d, ['allow', 'deny']);
-  if (access.some((a) => a.name === 'deny' && a.args[0]?.value === 'all')) return true;
-  // `if ($http_authorization != "Bearer …") { return 401; }` and the like.
-  return scopeChain(model, d).some((level) => level.some((x) => isHeaderCheck(x)));
-}
-
-function isHeaderCheck(d: Directive): boolean {
-  if (d.name !== 'if' || !d.block) return false;
-  const condition = d.args.map((a) => a.value).join(' ');
-  if (!/\$(http_|cookie_|arg_|ssl_client_verify|remote_user)/.test(condition)) return false;
-  return d.block.children.some((c) => c.name === 'return' && /^(401|403|404|444)$/.test(c.args[0]?.value ?? ''));
+/** Whether any of nginx's ways of asking the client who it is applies at directive `d` (included files understood with the project). */
+export function authInEffect(model: NginxModel, d: Directive, ctx?: RuleContext): boolean {
+  return !!authIn(scopeChain(model, d, ctx));
 }
 
 /** A location marked `internal`, or a server that only listens on loopback, is not reachable from outside. */
-function internalOnly(t: ProxyTarget): boolean {
-  const location = enclosing(t.directive, 'location');
+function internalOnly(model: NginxModel, t: ProxyTarget, ctx: RuleContext): boolean {
+  const location = enclosingAcross(model, t.directive, 'location', ctx);
   if (location?.block?.children.some((c) => c.name === 'internal')) return true;
   if (location?.args[0]?.value.startsWith('@')) return false;
-  const server = enclosing(t.directive, 'server');
+  const server = enclosingAcross(model, t.directive, 'server', ctx);
   return !!server && listens(server).every((l) => l.address === 'unix' || /^(127\.|localhost$|\[?::1\]?$)/.test(l.address));
 }

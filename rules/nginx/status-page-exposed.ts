@@ -1,5 +1,5 @@
 import type { Report, Rule } from '../core/types';
-import { enclosing, includeMayChange, listens, outerUnknown } from './analysis';
+import { enclosingAcross, includeMayChange, listens, outerUnknown } from './analysis';
 import { insertAfter } from './edit';
 import { named, type NginxModel } from './model';
 import { authInEffect } from './proxy-without-auth';
@@ -13,12 +13,12 @@ export const rule: Rule<NginxModel> = {
   severity: 'warning',
   summary: 'A status page (stub_status, api) with no access control',
   check(model, ctx) {
-    if (outerUnknown(model)) return [];
+    if (outerUnknown(model, ctx)) return [];
     const reports: Report[] = [];
     for (const d of named(model, ...STATUS)) {
       if (d.parent?.name !== 'location' || d.problem) continue;
-      if (authInEffect(model, d) || includeMayChange(model, d)) continue;
-      const server = enclosing(d, 'server');
+      if (authInEffect(model, d, ctx) || includeMayChange(model, d, ctx)) continue;
+      const server = enclosingAcross(model, d, 'server', ctx);
       if (server && listens(server).every((l) => l.address === 'unix' || /^(127\.|localhost$|::1$)/.test(l.address))) continue;
       const writable = d.name === 'api' && d.args.some((a) => a.value === 'write=on');
       reports.push({

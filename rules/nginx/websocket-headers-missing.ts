@@ -1,5 +1,5 @@
 import type { Report, Rule, TextEdit } from '../core/types';
-import { effective, holder, knownTargets, proxyHeaders } from './analysis';
+import { effective, foreignAtLevel, holder, knownTargets, proxyHeaders } from './analysis';
 import { insertAfter, replaceArgs } from './edit';
 import { setHeadersEdits } from './headers';
 import type { NginxModel } from './model';
@@ -11,9 +11,9 @@ export const rule: Rule<NginxModel> = {
   summary: 'A WebSocket service proxied without HTTP/1.1 and the Upgrade/Connection headers',
   check(model, ctx) {
     const reports: Report[] = [];
-    for (const t of knownTargets(model, ctx.services, (s) => s.websocket)) {
-      const headers = proxyHeaders(model, t);
-      const [version] = effective(model, t.directive, 'proxy_http_version');
+    for (const t of knownTargets(model, ctx.services, (s) => s.websocket, ctx)) {
+      const headers = proxyHeaders(model, t, ctx);
+      const [version] = effective(model, t.directive, 'proxy_http_version', ctx);
       const upgrade = headers.get('Upgrade');
       const connection = headers.get('Connection');
       const missing: string[] = [];
@@ -30,15 +30,20 @@ export const rule: Rule<NginxModel> = {
       if (!missing.length) continue;
       const { location, anchor } = holder(t);
       const edits: TextEdit[] = [];
+      let fixable = !!location && !foreignAtLevel(model, location, version, ctx);
       if (version?.args[0]?.value !== '1.1') {
         if (version && version.parent === location) edits.push(replaceArgs(ctx, version, '1.1'));
         else edits.push(insertAfter(ctx, anchor, ['proxy_http_version 1.1;']));
       }
-      if (needHeaders.length) edits.push(...setHeadersEdits(ctx, t, headers, needHeaders));
+      if (needHeaders.length) {
+        const headerEdits = setHeadersEdits(ctx, t, headers, needHeaders);
+        if (headerEdits) edits.push(...headerEdits);
+        else fixable = false;
+      }
       reports.push({
         range: ctx.range(t.directive.start, t.directive.end),
         message: `${t.service!.name} needs WebSockets, but this proxy lacks ${missing.join(', ')}: nginx speaks HTTP/1.0 to upstreams and drops the hop-by-hop Upgrade headers, so the connection never upgrades.`,
-        fixes: location ? [{ title: 'Add the WebSocket proxy settings', edits: mergeInsertions(edits), preferred: true }] : [],
+        fixes: fixable ? [{ title: 'Add the WebSocket proxy settings', edits: mergeInsertions(edits), preferred: true }] : [],
       });
     }
     return reports;

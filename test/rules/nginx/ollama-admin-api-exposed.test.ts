@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertFixWorks, lines, lint, only, rangeOf } from '../../helpers';
+import { at, assertWorkspaceFixWorks, findingsOf, nginxTree, places } from './workspace';
 
 const RULE = 'nginx/ollama-admin-api-exposed';
 const FILE = '/work/project/nginx/sites-available/ollama.conf';
@@ -45,6 +46,25 @@ describe(RULE, () => {
       const noregex = site('    location ^~ / {', '        proxy_pass http://127.0.0.1:11434;', '    }');
       const nested = site('    location ^~ / {', '        location ~ ^/api/(pull|push|delete|create|copy) {', '            deny all;', '        }', '        proxy_pass http://127.0.0.1:11434;', '    }');
       assertFixWorks(noregex, RULE, undefined, nested, { file: FILE });
+    });
+  });
+
+  describe('across files (includes resolved in the workspace)', () => {
+    const main = lines('events {}', 'http {', '    include sites-enabled/*.conf;', '}');
+
+    it('accepts deny all from a snippet, and reports a location fragment in the fragment', async () => {
+      const denied = nginxTree({
+        'nginx.conf': main,
+        'sites-enabled/ai.conf': lines('server {', '    location / {', '        include snippets/lan-only.conf;', '        proxy_pass http://127.0.0.1:11434;', '    }', '}'),
+        'snippets/lan-only.conf': lines('allow 192.168.0.0/16;', 'deny all;'),
+      });
+      assert.deepEqual(await findingsOf(denied, RULE), []);
+      const fragment = nginxTree({
+        'nginx.conf': main,
+        'sites-enabled/ai.conf': lines('server {', '    include snippets/ollama.conf;', '}'),
+        'snippets/ollama.conf': lines('location / {', '    proxy_pass http://127.0.0.1:11434;', '}'),
+      });
+      assert.deepEqual(places(await findingsOf(fragment, RULE)), [at(fragment, '/w/nginx/snippets/ollama.conf', 'proxy_pass http://127.0.0.1:11434;')]);
     });
   });
 });

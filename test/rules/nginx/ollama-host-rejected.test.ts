@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertFixWorks, lines, lint, only, rangeOf } from '../../helpers';
+import { at, assertWorkspaceFixWorks, findingsOf, nginxTree, places } from './workspace';
 
 const RULE = 'nginx/ollama-host-rejected';
 const FILE = '/work/project/nginx/sites-available/ollama.conf';
@@ -54,6 +55,52 @@ describe(RULE, () => {
         '    }',
       );
       assertFixWorks(text, RULE, undefined, expected, { file: FILE });
+    });
+  });
+
+  describe('across files (includes resolved in the workspace)', () => {
+    const main = (...http: string[]) => lines('events {}', 'http {', ...http, '    include sites-enabled/*.conf;', '}');
+    const site = '/w/nginx/sites-enabled/ai.conf';
+
+    it('resolves an upstream in conf.d/upstreams.conf: its name goes out as Host', async () => {
+      const files = nginxTree({
+        'nginx.conf': main('    include conf.d/*.conf;'),
+        'conf.d/upstreams.conf': lines('upstream ollama_backend {', '    server 127.0.0.1:11434;', '}'),
+        'sites-enabled/ai.conf': lines('server {', '    location / {', '        proxy_pass http://ollama_backend;', '    }', '}'),
+      });
+      const [f, ...rest] = await findingsOf(files, RULE);
+      assert.equal(rest.length, 0);
+      assert.deepEqual({ file: f.file, range: f.range }, at(files, site, 'proxy_pass http://ollama_backend;'));
+      assert.match(f.message, /upstream's name "ollama_backend"/);
+      // Without the file that defines the upstream, the include matches nothing: what it is stays unknown.
+      const { '/w/nginx/conf.d/upstreams.conf': _, ...unknown } = files;
+      assert.deepEqual(await findingsOf(unknown, RULE), []);
+      await assertWorkspaceFixWorks(files, RULE, /^Send Host/, {
+        [site]: lines('server {', '    location / {', '        proxy_pass http://ollama_backend;', '        proxy_set_header Host localhost:11434;', '    }', '}'),
+      });
+    });
+
+    it('reports the client Host set in nginx.conf at the proxy_pass, and the fix sets Host in the location', async () => {
+      const files = nginxTree({
+        'nginx.conf': main('    proxy_set_header Host $host;'),
+        'sites-enabled/ai.conf': lines('server {', '    location / {', '        proxy_pass http://127.0.0.1:11434;', '    }', '}'),
+      });
+      assert.deepEqual(places(await findingsOf(files, RULE)), [at(files, site, 'proxy_pass http://127.0.0.1:11434;')]);
+      await assertWorkspaceFixWorks(files, RULE, /^Send Host/, {
+        [site]: lines('server {', '    location / {', '        proxy_pass http://127.0.0.1:11434;', '        proxy_set_header Host localhost:11434;', '    }', '}'),
+      });
+    });
+
+    it('reports a snippet included in the location that passes the client Host, without a fix (the snippet is shared)', async () => {
+      const files = nginxTree({
+        'nginx.conf': main(),
+        'sites-enabled/ai.conf': lines('server {', '    location / {', '        include snippets/proxy.conf;', '        proxy_pass http://127.0.0.1:11434;', '    }', '}'),
+        'snippets/proxy.conf': lines('proxy_set_header Host $host;', 'proxy_set_header X-Real-IP $remote_addr;'),
+      });
+      const [f, ...rest] = await findingsOf(files, RULE);
+      assert.equal(rest.length, 0);
+      assert.deepEqual({ file: f.file, range: f.range }, at(files, site, 'proxy_pass http://127.0.0.1:11434;'));
+      assert.deepEqual(f.fixes, []);
     });
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertFixWorks, lines, lint, only, rangeOf } from '../../helpers';
+import { at, assertWorkspaceFixWorks, findingsOf, nginxTree, places } from './workspace';
 
 const RULE = 'nginx/plain-http-proxy';
 const FILE = '/work/project/nginx/sites-available/ai.conf';
@@ -41,6 +42,22 @@ describe(RULE, () => {
       const text = lines('server {', '    listen 80;', '    listen 443 ssl;', '    location / { proxy_pass http://127.0.0.1:11434; }', '}');
       const expected = lines('server {', '    listen 80;', '    listen 443 ssl;', '    if ($scheme = http) {', '        return 301 https://$host$request_uri;', '    }', '    location / { proxy_pass http://127.0.0.1:11434; }', '}');
       assertFixWorks(text, RULE, undefined, expected, { file: FILE });
+    });
+  });
+
+  describe('across files (includes resolved in the workspace)', () => {
+    it('knows an upstream defined in conf.d/upstreams.conf', async () => {
+      const files = nginxTree({
+        'nginx.conf': lines('events {}', 'http {', '    include conf.d/*.conf;', '    include sites-enabled/*.conf;', '}'),
+        'conf.d/upstreams.conf': lines('upstream llm {', '    server 127.0.0.1:11434;', '}'),
+        'sites-enabled/ai.conf': lines('server {', '    listen 80;', '    location / { proxy_pass http://llm; }', '}'),
+      });
+      const [f, ...rest] = await findingsOf(files, RULE);
+      assert.equal(rest.length, 0);
+      assert.deepEqual({ file: f.file, range: f.range }, at(files, '/w/nginx/sites-enabled/ai.conf', 'listen 80;'));
+      assert.match(f.message, /proxies Ollama/);
+      // Alone, the site's upstream is unknown: quiet.
+      assert.deepEqual(check(files['/w/nginx/sites-enabled/ai.conf']), []);
     });
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertFixWorks, lines, lint, only, rangeOf } from '../../helpers';
+import { at, assertWorkspaceFixWorks, findingsOf, nginxTree, places } from './workspace';
 
 const RULE = 'nginx/proxy-buffering-enabled';
 const FILE = '/work/project/nginx/conf.d/ai.conf';
@@ -41,6 +42,46 @@ describe(RULE, () => {
     it('keeps CRLF line breaks', () => {
       const text = 'server {\r\n  location / {\r\n    proxy_pass http://127.0.0.1:11434;\r\n  }\r\n}\r\n';
       assertFixWorks(text, RULE, undefined, 'server {\r\n  location / {\r\n    proxy_pass http://127.0.0.1:11434;\r\n    proxy_buffering off;\r\n  }\r\n}\r\n', { file: FILE });
+    });
+  });
+
+  describe('across files (includes resolved in the workspace)', () => {
+    const main = (...http: string[]) => lines('events {}', 'http {', ...http, '    include sites-enabled/*.conf;', '}');
+    const site = '/w/nginx/sites-enabled/ai.conf';
+
+    it('sees proxy_buffering off in an included file, at the location or in nginx.conf', async () => {
+      const snippet = nginxTree({
+        'nginx.conf': main(),
+        'sites-enabled/ai.conf': lines('server {', '    location / {', '        include snippets/stream.conf;', '        proxy_pass http://127.0.0.1:11434;', '    }', '}'),
+        'snippets/stream.conf': lines('proxy_buffering off;', 'proxy_read_timeout 600s;'),
+      });
+      assert.deepEqual(await findingsOf(snippet, RULE), []);
+      const http = nginxTree({ 'nginx.conf': main('    proxy_buffering off;'), 'sites-enabled/ai.conf': lines('server {', '    location / { proxy_pass http://127.0.0.1:11434; }', '}') });
+      assert.deepEqual(await findingsOf(http, RULE), []);
+    });
+
+    it('reports buffering turned on in nginx.conf, at the proxy_pass, and the fix sets it off in the location', async () => {
+      const files = nginxTree({ 'nginx.conf': main('    proxy_buffering on;'), 'sites-enabled/ai.conf': lines('server {', '    location / {', '        proxy_pass http://127.0.0.1:11434;', '    }', '}') });
+      const [f, ...rest] = await findingsOf(files, RULE);
+      assert.equal(rest.length, 0);
+      assert.deepEqual({ file: f.file, range: f.range }, at(files, site, 'proxy_pass http://127.0.0.1:11434;'));
+      const fixed = await assertWorkspaceFixWorks(files, RULE, /^Add proxy_buffering off/, {
+        [site]: lines('server {', '    location / {', '        proxy_pass http://127.0.0.1:11434;', '        proxy_buffering off;', '    }', '}'),
+        '/w/nginx/nginx.conf': files['/w/nginx/nginx.conf'],
+      });
+      assert.deepEqual((await findingsOf(fixed, RULE)).flatMap((x) => x.fixes), [], 'applied twice: nothing left to apply');
+    });
+
+    it('offers no fix when a snippet included in the location turns buffering on (a second setting there would be a duplicate)', async () => {
+      const files = nginxTree({
+        'nginx.conf': main(),
+        'sites-enabled/ai.conf': lines('server {', '    location / {', '        include snippets/proxy.conf;', '        proxy_pass http://127.0.0.1:11434;', '    }', '}'),
+        'snippets/proxy.conf': lines('proxy_buffering on;'),
+      });
+      const [f, ...rest] = await findingsOf(files, RULE);
+      assert.equal(rest.length, 0);
+      assert.deepEqual({ file: f.file, range: f.range }, at(files, site, 'proxy_pass http://127.0.0.1:11434;'));
+      assert.deepEqual(f.fixes, []);
     });
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertFixWorks, lines, lint, only, rangeOf } from '../../helpers';
+import { at, findingsOf, nginxTree, places } from './workspace';
 
 const RULE = 'nginx/proxy-without-auth';
 const FILE = '/work/project/nginx/sites-available/ollama.conf';
@@ -64,6 +65,69 @@ describe(RULE, () => {
     });
     it('offers no preferred fix: a password file or an address list needs the user', () => {
       assert.ok(check(text)[0].fixes.every((f) => !f.preferred));
+    });
+  });
+
+  describe('across files (includes resolved in the workspace)', () => {
+    const main = (...http: string[]) => lines('events {}', 'http {', ...http, '    include sites-enabled/*.conf;', '}');
+    const server = (...inner: string[]) => lines('server {', '    listen 80;', ...inner, '}');
+
+    it('an included snippet that asks for a password silences it; one that does not, does not', async () => {
+      const auth = nginxTree({
+        'nginx.conf': main(),
+        'sites-enabled/ai.conf': server('    include snippets/auth.conf;', '    location / { proxy_pass http://127.0.0.1:11434; }'),
+        'snippets/auth.conf': lines('auth_basic "AI";', 'auth_basic_user_file /etc/nginx/.htpasswd;'),
+      });
+      assert.deepEqual(await findingsOf(auth, RULE), []);
+      const noAuth = { ...auth, '/w/nginx/snippets/auth.conf': lines('client_max_body_size 10m;') };
+      assert.deepEqual(places(await findingsOf(noAuth, RULE)), [at(noAuth, '/w/nginx/sites-enabled/ai.conf', 'proxy_pass http://127.0.0.1:11434;')]);
+    });
+
+    it('sees auth_basic in nginx.conf\'s http block from a site file, and auth_basic off in the site', async () => {
+      const files = nginxTree({ 'nginx.conf': main('    auth_basic "AI";', '    auth_basic_user_file /etc/nginx/.htpasswd;'), 'sites-enabled/ai.conf': server('    location / { proxy_pass http://127.0.0.1:11434; }') });
+      assert.deepEqual(await findingsOf(files, RULE), []);
+      const off = { ...files, '/w/nginx/sites-enabled/ai.conf': server('    location / {', '        auth_basic off;', '        proxy_pass http://127.0.0.1:11434;', '    }') };
+      assert.deepEqual(places(await findingsOf(off, RULE)), [at(off, '/w/nginx/sites-enabled/ai.conf', 'proxy_pass http://127.0.0.1:11434;')]);
+    });
+
+    it('checks a location fragment in the server that includes it, and reports it in the fragment', async () => {
+      const files = nginxTree({
+        'nginx.conf': main(),
+        'sites-enabled/ai.conf': server('    include snippets/ollama.conf;'),
+        'snippets/ollama.conf': lines('location / {', '    proxy_pass http://127.0.0.1:11434;', '}'),
+      });
+      assert.deepEqual(places(await findingsOf(files, RULE)), [at(files, '/w/nginx/snippets/ollama.conf', 'proxy_pass http://127.0.0.1:11434;')]);
+      // The same fragment behind a server that asks for a password.
+      const guarded = { ...files, '/w/nginx/sites-enabled/ai.conf': server('    auth_request /auth;', '    include snippets/ollama.conf;') };
+      assert.deepEqual(await findingsOf(guarded, RULE), []);
+      // A loopback-only includer is not reachable from outside.
+      const loopback = { ...files, '/w/nginx/sites-enabled/ai.conf': lines('server {', '    listen 127.0.0.1:8080;', '    include snippets/ollama.conf;', '}') };
+      assert.deepEqual(await findingsOf(loopback, RULE), []);
+    });
+
+    it('stays quiet when an include matches no file of the workspace', async () => {
+      const files = nginxTree({ 'nginx.conf': main(), 'sites-enabled/ai.conf': server('    include snippets/authelia.conf;', '    location / { proxy_pass http://127.0.0.1:11434; }') });
+      assert.deepEqual(await findingsOf(files, RULE), []);
+    });
+
+    it('follows glob includes (conf.d/*.conf) to an upstream in another file', async () => {
+      const files = nginxTree({
+        'nginx.conf': lines('events {}', 'http {', '    include conf.d/*.conf;', '    include sites-enabled/*.conf;', '}'),
+        'conf.d/upstreams.conf': lines('upstream llm {', '    server 127.0.0.1:11434;', '}'),
+        'conf.d/gzip.conf': lines('gzip on;'),
+        'sites-enabled/ai.conf': server('    location / { proxy_pass http://llm; }'),
+      });
+      assert.deepEqual(places(await findingsOf(files, RULE)), [at(files, '/w/nginx/sites-enabled/ai.conf', 'proxy_pass http://llm;')]);
+    });
+
+    it('survives an include cycle (the repeated include stays unknown: quiet)', async () => {
+      const files = nginxTree({
+        'nginx.conf': main(),
+        'sites-enabled/ai.conf': server('    include snippets/a.conf;', '    location / { proxy_pass http://127.0.0.1:11434; }'),
+        'snippets/a.conf': lines('include snippets/b.conf;'),
+        'snippets/b.conf': lines('include snippets/a.conf;'),
+      });
+      assert.deepEqual(await findingsOf(files, RULE), []);
     });
   });
 });
