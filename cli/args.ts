@@ -18,6 +18,7 @@ export interface CliOptions {
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: portcullis [options] [paths…]
+       portcullis exposure [--format text|json] [paths…]   the entry points of the deployment
 
 Lints docker-compose files, nginx configs, Caddyfiles and systemd units. Folders are scanned
 recursively (node_modules and .git skipped); with no path, the current folder.

@@ -5,6 +5,7 @@ import { loadConfig } from './config';
 import { collectTargets, type Target } from './files';
 import { applyPreferredFixes, type AppliedFix } from './fix';
 import { diskFileSystem } from './project';
+import { runExposure } from './exposure';
 import { displayPath, formatJson, formatSarif, formatText } from './report';
 
 declare const PORTCULLIS_VERSION: string | undefined;
@@ -81,6 +82,7 @@ function fixPass(findings: Finding[], targets: Target[], applied: AppliedFix[]):
 /** The synchronous CLI: every rule's synchronous pass (what the editor shows per keystroke). */
 /** The command line's entry: as `run`, with the asynchronous pass (secretlint) awaited too. */
 export async function runAsync(argv: string[], io: Io): Promise<number> {
+  if (argv[0] === 'exposure') return runExposure(argv.slice(1), io);
   const warn = (m: string) => io.stderr(`portcullis: ${m}\n`);
   try {
     const p = prepare(argv, io, warn);

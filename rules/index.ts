@@ -1,11 +1,12 @@
 /** The engine's public surface: what the server, the CLI and the tests use. */
-import { registerCrossFormatRule, registerFormat } from './core/engine';
+import { registerCrossFormatRule, registerDeploymentRule, registerFormat } from './core/engine';
 import { compose } from './compose';
 import { systemd } from './systemd';
 import { caddy } from './caddy';
 import { nginx } from './nginx';
 import { composeSecretCandidates } from './secrets/compose';
 import { rule as hardcodedSecret } from './secrets/hardcoded-secret';
+import { rule as proxyBypass } from './deployment/proxy-bypass';
 
 // Compose's secret extractor lives with the secrets rule; the other formats add theirs in their own module.
 registerFormat({ ...compose, secretCandidates: composeSecretCandidates });
@@ -13,6 +14,7 @@ registerFormat(systemd);
 registerFormat(caddy);
 registerFormat(nginx);
 registerCrossFormatRule(hardcodedSecret);
+registerDeploymentRule(proxyBypass);
 
 export * from './core/types';
 export * from './core/engine';
@@ -27,3 +29,5 @@ export { mask as maskSecret } from './secrets/detect';
 export { Project, lintProject, memoryFileSystem, type ProjectFileSystem, type ProjectFile, type ProjectLint } from './core/project';
 export type { FileFacts, Place, Listener, ComposeServiceFacts, UnitFacts, ProxyFacts, RouteFacts, TargetFacts } from './deployment/facts';
 export type { Exposure, EntryPoint, Hop, Protections, WorstFinding } from './deployment/exposure-types';
+export { buildDeployment, type Deployment, type Reach } from './deployment/model';
+export { buildExposure } from './deployment/exposure';

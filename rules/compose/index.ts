@@ -12,6 +12,7 @@ import { rule as noResourceLimits } from './no-resource-limits';
 import { rule as unpinnedImage } from './unpinned-image';
 import { rule as backendNotIsolated } from './backend-not-isolated';
 import { rule as envFileNotGitignored } from '../deployment/env-file-not-gitignored';
+import { composeFacts } from './facts';
 
 export const compose: FormatModule<ComposeModel> = {
   format: 'compose',
@@ -30,4 +31,5 @@ export const compose: FormatModule<ComposeModel> = {
     backendNotIsolated,
     envFileNotGitignored,
   ],
+  facts: composeFacts,
 };

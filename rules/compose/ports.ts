@@ -1,3 +1,5 @@
+import type { Fix, Range, RuleContext, TextEdit } from '../core/types';
+import { appendToMap, edit, replaceScalar } from './edit';
 import { hasInterpolation, scalarText, splitOutsideBraces, type RMap, type RNode, type RScalar, type Span } from './model';
 
 /** A published port of a service, from the short (`"127.0.0.1:8080:80/tcp"`) or long syntax. */
@@ -105,4 +107,39 @@ export function hostIpSpan(scalar: RScalar, text: string): Span | undefined {
   if (!parsed?.hostIp) return undefined;
   const lead = scalar.text.length - scalar.text.trimStart().length;
   return [contentStart + lead, contentStart + lead + parsed.hostIp.length];
+}
+
+/** Where a published port is reported: the short-syntax entry, or the long syntax's address (else port) line. */
+export function portRange(port: PublishedPort, ctx: RuleContext): Range {
+  if (port.node.kind === 'map') {
+    const pair = port.node.get('host_ip') ?? port.node.get('published') ?? port.node.get('target');
+    if (pair) return ctx.range(pair.keySpan[0], pair.value?.span[1] ?? pair.keySpan[1]);
+  }
+  return ctx.range(port.node.span[0], port.node.span[1]);
+}
+
+/**
+ * The fix that keeps a published port on 127.0.0.1, host port kept: shared by
+ * `compose/port-exposed-all-interfaces` and the deployment facts (`Listener.bindLoopback`).
+ */
+export function bindLoopbackFix(port: PublishedPort, ctx: RuleContext): Fix | undefined {
+  const bind = bindToLoopback(port, ctx);
+  return bind && { title: 'Bind to 127.0.0.1 (reachable from this host only)', edits: [bind], preferred: true };
+}
+
+function bindToLoopback(port: PublishedPort, ctx: RuleContext): TextEdit | undefined {
+  const node = port.node;
+  if (node.kind === 'scalar') {
+    const span = hostIpSpan(node, ctx.text);
+    if (span) return edit(ctx, span[0], span[1], '127.0.0.1');
+    const spec = node.text.trim();
+    // `"6379"` alone publishes a random host port: keep that, on loopback.
+    return replaceScalar(ctx, node, port.published === '' && !spec.includes(':') ? `127.0.0.1::${spec}` : `127.0.0.1:${spec}`);
+  }
+  if (node.kind === 'map') {
+    const hostIp = node.get('host_ip');
+    if (hostIp?.value?.kind === 'scalar') return replaceScalar(ctx, hostIp.value, '127.0.0.1');
+    return appendToMap(ctx, node, ['host_ip: 127.0.0.1']);
+  }
+  return undefined;
 }

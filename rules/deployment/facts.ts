@@ -39,6 +39,8 @@ export interface ComposeServiceFacts {
   ports: (Listener & { containerPort: number; protocol: 'tcp' | 'udp' })[];
   /** The networks it joins (`default` when none is named). */
   networks: string[];
+  /** Other names Docker's DNS answers for it on those networks: `container_name`, network `aliases`. */
+  aliases?: string[];
   /** `network_mode: host`: it listens on the host directly, on the ports of its image. */
   hostNetwork: boolean;
   place: Place;

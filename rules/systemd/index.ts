@@ -11,6 +11,7 @@ import { rule as ollamaOriginsWildcard } from './ollama-origins-wildcard';
 import { rule as runsAsRoot } from './runs-as-root';
 import { rule as missingHardening } from './missing-hardening';
 import { systemdSecretCandidates } from './secrets';
+import { systemdFacts } from './facts';
 
 export const systemd: FormatModule<SystemdModel> = {
   format: 'systemd',
@@ -18,4 +19,5 @@ export const systemd: FormatModule<SystemdModel> = {
   rules: [syntaxError, settingOutsideSection, unknownSetting, bindsAllInterfaces, execstartNotReset, environmentQuoting, environmentReset, ollamaOriginsWildcard, runsAsRoot, missingHardening],
   // What secrets/hardcoded-secret checks in a unit.
   secretCandidates: systemdSecretCandidates,
+  facts: systemdFacts,
 };
