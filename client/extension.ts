@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerExposureView, type ExposureTreeProvider } from './exposure-view';
 
 /** Languages whose documents may be ours; the server decides by path and content, and says no to the rest. */
 const LANGUAGES = ['dockercompose', 'yaml', 'nginx', 'caddyfile', 'systemd-unit-file', 'ini', 'properties', 'plaintext'];
@@ -28,7 +29,12 @@ const RULE_ID = /^[a-z]+\/[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What `activate` returns, for the e2e tests: the Exposure view's provider (`getChildren`, `getTreeItem`, `exposure()`). */
+export interface PortcullisApi {
+  exposureView: ExposureTreeProvider;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<PortcullisApi> {
   const output = vscode.window.createOutputChannel('Portcullis', { log: true });
   context.subscriptions.push(output);
 
@@ -66,6 +72,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (choice) output.show(true);
     });
   }
+  // Registered even when the server failed to start: the view then says so instead of staying blank.
+  const exposureView = registerExposureView(context, client, output);
+  return { exposureView };
 }
 
 /** Stop, then start: unlike `client.restart()`, this also recovers a server too busy to answer the shutdown. */

@@ -31,13 +31,13 @@ export async function buildSuite(outDir, config = {}) {
   return outDir;
 }
 
-/** A fresh workspace: a copy of examples/ with the suite's fixtures in `e2e/`. */
-export function makeWorkspace(dir) {
+/** A fresh workspace: a copy of examples/ with the suite's fixtures in `e2e/` (unless `fixtures: false`). */
+export function makeWorkspace(dir, { fixtures = true } = {}) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const examples = join(ROOT, 'examples');
   if (existsSync(examples)) cpSync(examples, dir, { recursive: true });
-  cpSync(join(E2E, 'fixtures'), join(dir, 'e2e'), { recursive: true });
+  if (fixtures) cpSync(join(E2E, 'fixtures'), join(dir, 'e2e'), { recursive: true });
   return dir;
 }
 

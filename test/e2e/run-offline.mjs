@@ -3,7 +3,8 @@
 // the VS Code server bundled in the `code-server` npm package, on Node 24 from npm, driven by
 // playwright-core and Debian's chromium. Installs its tools into test/e2e/.work/ on first use,
 // installs the packaged .vsix as a user would, runs the mocha suite in the extension host, then a
-// UI test through the page (Problems panel, lightbulb, screenshot). Always stops what it started.
+// UI test through the page (Problems panel, lightbulb, the Exposure view; docs/images/editor.png and
+// exposure.png). Always stops what it started.
 //
 //   node test/e2e/run-offline.mjs [--no-package | --vsix FILE] [--grep RE] [--skip-ui] [--keep] [--timeout S]
 import { spawn, spawnSync } from 'node:child_process';
@@ -281,12 +282,15 @@ async function uiTest(page, dirs, port) {
   const problems = page.locator('.markers-panel');
   await problems.locator('.monaco-list-row').first().waitFor({ timeout: 30_000 });
   await runCommand(page, 'workbench.action.toggleSidebarVisibility'); // a wider editor for the picture
+  // The panel lists every file of the workspace, and only the rows in sight are on the page: look
+  // for each finding through the panel's filter, then show this file's findings for the picture.
+  for (const needle of ['compose/port-exposed-all-interfaces', 'Port 11434 of "ollama"', 'compose/openwebui-auth-disabled']) {
+    await filterProblems(page, needle);
+    await waitForText(problems, needle, `the Problems panel to list ${needle}`);
+  }
+  await filterProblems(page, 'docker-compose.yml');
   await goTo(page, line, column);
   await sleep(1500); // let the Problems panel settle and the hover go before the picture
-  const panelText = (await problems.innerText()).replace(/\s+/g, ' ');
-  for (const needle of ['compose/port-exposed-all-interfaces', '11434', 'compose/openwebui-auth-disabled']) {
-    if (!panelText.includes(needle)) throw new Error(`the Problems panel does not list ${needle}: ${panelText.slice(0, 2000)}`);
-  }
   const errors = await page.locator('.monaco-editor .squiggly-error').count();
   const warnings = await page.locator('.monaco-editor .squiggly-warning').count();
   log(`UI test: ${errors} error and ${warnings} warning squiggles; the Problems panel lists the findings`);
@@ -315,12 +319,83 @@ async function uiTest(page, dirs, port) {
     if (Date.now() > deadline) throw new Error(`the lightbulb fix did not reach the file; line ${line} is: ${now.split('\n')[line - 1]}`);
     await sleep(200);
   }
+  await filterProblems(page, 'Port 11434 of "ollama"');
   const gone = Date.now() + 15_000;
   while ((await problems.innerText()).includes('Port 11434 of "ollama"')) {
     if (Date.now() > gone) throw new Error('the Problems panel still lists the Ollama port after the fix');
     await sleep(200);
   }
   log('UI test: Ctrl+. then Enter bound the Ollama port to 127.0.0.1; the Problems panel dropped it');
+}
+
+// The Exposure view on examples/ alone (the fixtures would crowd it): every entry point open, the
+// sidebar widened so the marks show, a row clicked and hovered, then docs/images/exposure.png.
+async function exposureShot(page, dirs, port) {
+  log('UI test: the Exposure view on examples/');
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.wsShot)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60_000 }).catch(() => {});
+  await page.locator('.part.activitybar [aria-label^="Portcullis"]').first().click({ timeout: 30_000 });
+  const sidebar = page.locator('.part.sidebar');
+  const rows = sidebar.locator('.monaco-list-row');
+  const deadline = Date.now() + 60_000;
+  // The first answer can come before the scan has finished: wait for the rows to stop changing.
+  let last = '';
+  for (let stable = 0; stable < 4; ) {
+    if (Date.now() > deadline) throw new Error(`the Exposure view did not settle: ${last.slice(0, 2000)}`);
+    await sleep(500);
+    const now = (await rows.allInnerTexts()).join('\n');
+    stable = now && now === last ? stable + 1 : 0;
+    last = now;
+  }
+  for (const needle of ['11434', 'ollama.example.com', 'TLS']) {
+    if (!last.includes(needle)) throw new Error(`the Exposure view does not show ${needle}: ${last.slice(0, 2000)}`);
+  }
+  // Widen the sidebar by dragging its edge, so that each row's marks show in full.
+  const box = await sidebar.boundingBox();
+  if (box) {
+    await page.mouse.move(box.x + box.width + 1, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width + 420, box.y + box.height / 2, { steps: 10 });
+    await page.mouse.up();
+  }
+  // A click on Ollama's published port opens its line; hovering it shows the worst finding.
+  const ollama = rows.filter({ hasText: /\*:11434\s+compose service ollama/ }).first();
+  await ollama.click();
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
+  const opened = (await page.locator('.tabs-container .tab.active').first().innerText()).replace(/\s+/g, '');
+  if (!opened.includes('docker-compose.yml')) throw new Error(`a click on the Ollama row opened ${opened}, not docker-compose.yml`);
+  await page.mouse.move(5, 5);
+  await sleep(300);
+  await ollama.hover({ position: { x: 120, y: 8 } });
+  await sleep(300);
+  await ollama.hover({ position: { x: 140, y: 9 } });
+  await page.locator('.monaco-hover, .workbench-hover').first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => log('UI test: no hover on the row (the picture goes without it)'));
+  await sleep(800);
+  const shot = join(E2E, 'artifacts', 'exposure.png');
+  mkdirSync(join(E2E, 'artifacts'), { recursive: true });
+  await page.screenshot({ path: shot });
+  mkdirSync(join(ROOT, 'docs', 'images'), { recursive: true });
+  copyFileSync(shot, join(ROOT, 'docs', 'images', 'exposure.png'));
+  log(`UI test: the Exposure view shows ${(await rows.count())} rows; screenshot saved to ${shot} and docs/images/exposure.png`);
+}
+
+/** Types into the Problems panel's filter box (text, or globs of files). */
+async function filterProblems(page, text) {
+  const input = page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(text);
+  await sleep(400); // the panel filters after a short delay
+}
+
+async function waitForText(locator, needle, what, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = (await locator.innerText()).replace(/\s+/g, ' ');
+    if (text.includes(needle)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${text.slice(0, 2000)}`);
+    await sleep(200);
+  }
 }
 
 async function runCommand(page, id) {
@@ -375,7 +450,8 @@ async function main() {
     serverData: join(run, 'server-data'),
     extensions: join(run, 'extensions'),
     wsApi: makeWorkspace(join(run, 'api', 'examples')),
-    wsUi: makeWorkspace(join(run, 'ui', 'examples')), // the folder name shows in the screenshot
+    wsUi: makeWorkspace(join(run, 'ui', 'examples'), { fixtures: false }), // the folder name shows in the screenshot
+    wsShot: makeWorkspace(join(run, 'shot', 'examples'), { fixtures: false }),
   };
   for (const d of [dirs.home, dirs.tmp, dirs.userData, dirs.serverData, dirs.extensions]) mkdirSync(d, { recursive: true });
   writeUserSettings(dirs);
@@ -408,6 +484,7 @@ async function main() {
       watch(uiPage);
       try {
         await uiTest(uiPage, dirs, port);
+        await exposureShot(uiPage, dirs, port);
         log('UI test passed');
       } catch (err) {
         uiOk = false;

@@ -37,7 +37,8 @@ suite('compose', () => {
 
     for (const d of ds) {
       assert.equal(d.source, 'portcullis');
-      assert.match(codeOf(d) ?? '', /^compose\/[a-z-]+$/, 'code is the rule id');
+      // The compose rules', and the cross-file rules' that land here (deployment/proxy-bypass on the Open WebUI port).
+      assert.match(codeOf(d) ?? '', /^(compose|secrets|deployment)\/[a-z-]+$/, 'code is the rule id');
     }
   });
 
