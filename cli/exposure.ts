@@ -1,6 +1,6 @@
-import { buildExposure, lintProject, Project, ServiceKnowledge, type EntryPoint, type Exposure, type Hop, type Place, type Protections, type WorstFinding } from '../rules';
+import { buildExposure, Project, ServiceKnowledge, type EntryPoint, type Exposure, type Hop, type Place, type Protections, type WorstFinding } from '../rules';
 import { UsageError } from './args';
-import { diskWorkspace, failed, prepare, type Io } from './main';
+import { failed, lintAllAsync, prepare, type Io } from './main';
 import { diskFileSystem } from './project';
 import { displayPath } from './report';
 
@@ -31,11 +31,9 @@ export async function runExposure(argv: string[], io: Io): Promise<number> {
     if ('code' in p) return p.code;
     if (p.opts.format === 'sarif') throw new UsageError('exposure prints text or json (got "sarif")');
     if (p.opts.fix) throw new UsageError('exposure does not fix; run portcullis --fix');
-    const onRuleError = ({ rule, error }: { rule: string; error: unknown }) => warn(`internal error in ${rule}: ${(error as Error)?.message ?? error}`);
-    // As `lintAllAsync`, keeping the project: its facts are what the overview is made of.
-    const project = new Project(diskFileSystem, { onRuleError });
-    const files = p.targets.map((t) => ({ file: t.path, text: t.text, format: t.format }));
-    const { findings } = await lintProject(project, files, { config: p.config, workspace: diskWorkspace, onRuleError }, (file) => diskFileSystem.stamp(file));
+    // The project stays: its facts are what the overview is made of.
+    const project = new Project(diskFileSystem, { onRuleError: ({ rule, error }) => warn(`internal error in ${rule}: ${(error as Error)?.message ?? error}`) });
+    const findings = await lintAllAsync(p.targets, p.config, warn, project);
     const exposure = buildExposure(
       project.all().map((f) => f.facts),
       findings,

@@ -32,9 +32,9 @@ export const diskWorkspace: WorkspaceView = {
  * Every target linted together: includes and imports resolved among them and the rest of the
  * disk, each file parsed once, then the deployment rules across all of them.
  */
-export async function lintAllAsync(targets: Target[], config: Config, warn: (m: string) => void): Promise<Finding[]> {
+export async function lintAllAsync(targets: Target[], config: Config, warn: (m: string) => void, project?: Project): Promise<Finding[]> {
   const onRuleError = ({ rule, error }: { rule: string; error: unknown }) => warn(`internal error in ${rule}: ${(error as Error)?.message ?? error}`);
-  const project = new Project(diskFileSystem, { onRuleError });
+  project ??= new Project(diskFileSystem, { onRuleError });
   const files = targets.map((t) => ({ file: t.path, text: t.text, format: t.format }));
   const { findings } = await lintProject(project, files, { config, workspace: diskWorkspace, onRuleError }, (file) => diskFileSystem.stamp(file));
   return findings;

@@ -62,7 +62,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const files = new WorkspaceFiles();
   const deployment = new Deployment(files, {
     relint: (file) => relintFile(file),
-    config: async () => (folders.length ? (await configs.forFile(path.join(folders[0], CONFIG_FILE), fileUri(folders[0]))).config : (await configs.forDocument('', undefined)).config),
+    config: () => deploymentConfig(),
     changed: () => void connection.sendNotification(EXPOSURE_CHANGED).catch(() => {}),
     error: (message) => connection.console.error(`Portcullis: ${message}`),
   });
@@ -97,6 +97,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     project: deployment.project,
     forget: (file) => deployment.removed(file),
   });
+
+  /** What the deployment rules and the overview run under: the first workspace folder's configuration. */
+  async function deploymentConfig() {
+    return (folders.length ? await configs.forFile(path.join(folders[0], CONFIG_FILE), fileUri(folders[0])) : await configs.forDocument('', undefined)).config;
+  }
 
   /** A file's own findings with the deployment rules' findings in it. */
   function withDeployment(file: string, own: Finding[]): Finding[] {
@@ -423,7 +428,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onRequest(
     EXPOSURE_REQUEST,
-    guard('the exposure overview', () => exposureOf(deployment, async (file) => {
+    guard('the exposure overview', async () => exposureOf(deployment, await deploymentConfig(), async (file) => {
       const doc = documents.get(clientUris.get(path.resolve(file)) ?? fileUri(file));
       const own = doc ? (await currentFindings(doc))?.findings : await scanner.findingsOnDisk(file);
       return withDeployment(file, own ?? []);

@@ -64,7 +64,10 @@ function build(files: readonly FileFacts[], knowledge: ServiceKnowledge): Deploy
     let h = homes.get(proxy);
     if (!h) {
       const image = proxy.server === 'caddy' ? 'Caddy' : 'nginx';
-      h = proxyImages.filter((s) => s.known === image && within(proxy.place.file, s.project));
+      // The nearest compose project around the config is the one that mounts it; outer ones hold other stacks.
+      const around = proxyImages.filter((s) => s.known === image && within(proxy.place.file, s.project));
+      const nearest = Math.max(-1, ...around.map((s) => s.project.length));
+      h = around.filter((s) => s.project.length === nearest);
       homes.set(proxy, h);
     }
     return h;
