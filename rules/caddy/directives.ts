@@ -77,6 +77,16 @@ export const SUBDIRECTIVES: Readonly<Record<string, ReadonlySet<string>>> = {
   ]),
 };
 
+/** The options of global options whose blocks Caddy checks (`servers { … }`), by option then sub-block. */
+export const GLOBAL_SUBOPTIONS: Readonly<Record<string, ReadonlySet<string>>> = {
+  servers: new Set([
+    'name', 'listener_wrappers', 'timeouts', 'keepalive_interval', 'keepalive_idle', 'keepalive_count', 'max_header_size',
+    'enable_full_duplex', 'log_credentials', 'protocols', 'strict_sni_host', 'trusted_proxies', 'trusted_proxies_strict',
+    'trusted_proxies_unix', 'client_ip_headers', 'metrics', 'trace', 'experimental_http3', 'allow_h2c', '0rtt', 'listen_protocols',
+  ]),
+  'servers timeouts': new Set(['read_body', 'read_header', 'write', 'idle']),
+};
+
 export function isDirective(name: string): boolean {
   return DIRECTIVES.has(name);
 }

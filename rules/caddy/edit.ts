@@ -3,6 +3,9 @@ import type { Directive } from './model';
 
 /** Text edits on a Caddyfile that keep its indentation style and line breaks. */
 
+/** The text edited and its ranges: the rule's context, or another file of the import tree. */
+export type EditTarget = Pick<RuleContext, 'text' | 'range'>;
+
 export function eolOf(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
@@ -27,7 +30,7 @@ export function indentUnit(text: string): string {
 }
 
 /** Lines inserted just above a directive, at its indentation. */
-export function insertBefore(ctx: RuleContext, d: Directive, lines: string[]): TextEdit {
+export function insertBefore(ctx: EditTarget, d: Directive, lines: string[]): TextEdit {
   const at = lineStartOf(ctx.text, d.name.start);
   const indent = indentAt(ctx.text, d.name.start);
   const eol = eolOf(ctx.text);
@@ -36,7 +39,7 @@ export function insertBefore(ctx: RuleContext, d: Directive, lines: string[]): T
 }
 
 /** Lines added at the top of a directive's block, creating the block when it has none. */
-export function addToBlock(ctx: RuleContext, d: Directive, lines: string[]): TextEdit {
+export function addToBlock(ctx: EditTarget, d: Directive, lines: string[]): TextEdit {
   const text = ctx.text;
   const eol = eolOf(text);
   const unit = indentUnit(text);

@@ -13,6 +13,8 @@ import { rule as ollamaAdminApiExposed } from './ollama-admin-api-exposed';
 import { rule as noRateLimit } from './no-rate-limit';
 import { rule as rateLimitUnordered } from './rate-limit-unordered';
 import { caddySecretCandidates } from './secrets';
+import { caddyFacts } from './facts';
+import { caddyReferences } from './imports';
 
 export const caddy: FormatModule<CaddyModel> = {
   format: 'caddy',
@@ -20,4 +22,7 @@ export const caddy: FormatModule<CaddyModel> = {
   rules: [syntaxError, unknownDirective, undefinedSnippet, proxyWithoutAuth, ollamaHostRejected, plaintextBasicAuthPassword, basicauthRenamed, adminApiExposed, plainHttpSite, ollamaAdminApiExposed, noRateLimit, rateLimitUnordered],
   // What secrets/hardcoded-secret checks in a Caddyfile.
   secretCandidates: caddySecretCandidates,
+  // The files its `import`s pull in, and what its sites say about the deployment.
+  references: caddyReferences,
+  facts: caddyFacts,
 };

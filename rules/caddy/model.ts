@@ -1,4 +1,4 @@
-import { isDirective, isGlobalOption } from './directives';
+import { SUBDIRECTIVES, isDirective, isGlobalOption } from './directives';
 import { lex, lineBreaks, type Token } from './lexer';
 
 /**
@@ -6,8 +6,7 @@ import { lex, lineBreaks, type Token } from './lexer';
  * snippets `(name)` and named routes `&(name)`) holding directive trees. It follows the structure of
  * Caddy's parser (caddyconfig/caddyfile/parse.go): a directive is the first token of a line, its
  * arguments run to the end of the line, a `{` ending the line opens its block. Imports are kept as
- * directives named `import`; rules resolve snippets through `snippetsByName` and treat imported
- * files as unknown (files are linted one at a time).
+ * directives named `import`; rules resolve snippets and imported files through `imports.ts`.
  */
 
 export interface Directive {
@@ -46,6 +45,11 @@ export interface CaddySyntaxError {
   start: number;
   end: number;
   message: string;
+  /**
+   * A brace left open or closed too often: in an imported file, the tokens of the importer may
+   * balance it (Caddy splices tokens, not blocks).
+   */
+  braces?: boolean;
 }
 
 export interface CaddyModel {
@@ -59,9 +63,12 @@ export interface CaddyModel {
   sites: ServerBlock[];
   snippetsByName: Map<string, ServerBlock>;
   routesByName: Map<string, ServerBlock>;
-  /** Whether an `import` of another file (not a snippet) appears: what it brings is unknown. */
+  /** Whether an `import` of another file (not a snippet) appears: unknown when the file is linted alone. */
   importsFiles: boolean;
-  /** The file is an import fragment (starts with a directive): its top level is a site body. */
+  /**
+   * The file is an import fragment (starts with a directive, a matcher definition or a
+   * subdirective such as `header_up`): its top level is the body it is imported into.
+   */
   fragment: boolean;
 }
 
@@ -80,6 +87,20 @@ export function snippetName(key: string): string | undefined {
 
 function routeName(key: string): string | undefined {
   return key.length >= 3 && key.startsWith('&(') && key.endsWith(')') ? key.slice(2, -1) : undefined;
+}
+
+const SUBDIRECTIVE_NAMES: ReadonlySet<string> = new Set(Object.values(SUBDIRECTIVES).flatMap((names) => [...names]));
+
+/**
+ * The first token of a file meant to be imported into a body rather than read as sites: a
+ * directive; in a file not named as a Caddyfile, also one that is a global option too (`log`), a
+ * matcher definition or a subdirective (`header_up` lines imported into a reverse_proxy block).
+ */
+function startsFragment(t: Token, caddyfileName: boolean): boolean {
+  if (t.quote !== '' || t.text === 'import') return false;
+  // `log`, `metrics`… are global options too: a Caddyfile's name says it is the main file.
+  if (isDirective(t.text)) return !isGlobalOption(t.text) || !caddyfileName;
+  return !caddyfileName && (/^@[^{}]+$/.test(t.text) || SUBDIRECTIVE_NAMES.has(t.text));
 }
 
 /** Whether an import argument names a snippet rather than a file or glob. */
@@ -117,12 +138,12 @@ class Parser {
     // A file that starts with a directive is a fragment meant to be imported (`header {`,
     // `reverse_proxy …`), unless it is the main `Caddyfile`, where Caddy would take it as a site.
     const base = this.file.split(/[\\/]/).pop() ?? '';
-    if (first && base !== 'Caddyfile' && first.quote === '' && isDirective(first.text) && !isGlobalOption(first.text) && first.text !== 'import') {
+    if (first && base !== 'Caddyfile' && startsFragment(first, /^caddyfile\.|\.caddyfile$/i.test(base))) {
       m.fragment = true;
       const block: ServerBlock = { kind: 'fragment', keys: [], directives: this.body(0, undefined) };
       m.blocks.push(block);
       while (this.pos < this.tokens.length) {
-        this.error(this.tokens[this.pos], "Unexpected '}' because no matching opening brace");
+        this.error(this.tokens[this.pos], "Unexpected '}' because no matching opening brace", true);
         this.pos++;
         block.directives.push(...this.body(0, undefined));
       }
@@ -142,8 +163,8 @@ class Parser {
     return m;
   }
 
-  private error(t: Token | { start: number; end: number }, message: string) {
-    this.errors.push({ start: t.start, end: t.end, message });
+  private error(t: Token | { start: number; end: number }, message: string, braces = false) {
+    this.errors.push({ start: t.start, end: t.end, message, ...(braces ? { braces } : {}) });
   }
 
   /** Caddy's isNewLine: the token at `i` starts a new line (continuations do not). */
@@ -165,7 +186,7 @@ class Parser {
       const t = this.tokens[this.pos];
       if (keys.length === 0 && isClose(t)) {
         // Caddy would take a stray `}` for a site address and fail on it.
-        this.error(t, "Unexpected '}' because no matching opening brace");
+        this.error(t, "Unexpected '}' because no matching opening brace", true);
         this.pos++;
         return;
       }
@@ -284,7 +305,7 @@ class Parser {
         }
         // A stray `}` ends a site written without braces, as in Caddy.
         if (braceless) return out;
-        this.error(t, "Unexpected '}' because no matching opening brace");
+        this.error(t, "Unexpected '}' because no matching opening brace", true);
         continue;
       }
       if (isOpen(t)) {
@@ -315,7 +336,7 @@ class Parser {
         return out;
       }
     }
-    if (open) this.error(open, "Unexpected EOF: this '{' is never closed; expected '}'");
+    if (open) this.error(open, "Unexpected EOF: this '{' is never closed; expected '}'", true);
     this.lastClose = undefined;
     return out;
   }
@@ -365,7 +386,7 @@ class Parser {
       if (isClose(t)) {
         // `… }` closes the enclosing block inside a segment; at a site's top level it is an error.
         if (depth === 0) {
-          this.error(t, "Unexpected '}' because no matching opening brace");
+          this.error(t, "Unexpected '}' because no matching opening brace", true);
           this.pos++;
           continue;
         }
@@ -439,7 +460,9 @@ class Parser {
         if (name === 'tls') {
           const dnsOptions = subs.filter((x) => /^(propagation_delay|propagation_timeout|dns_ttl)$/.test(x.name.text));
           if (dnsOptions.length && !globalDns && !subs.some((x) => x.name.text === 'dns')) {
-            this.error(dnsOptions[0].name, `setting DNS challenge options [${dnsOptions.map((x) => x.name.text).join(', ')}] requires a DNS provider (set with the 'dns' subdirective or 'acme_dns' global option)`);
+            // From the first option that needs the provider to the block's end, where Caddy notices.
+            const close = d.block?.close ?? dnsOptions[dnsOptions.length - 1].name;
+            this.error({ start: dnsOptions[0].name.start, end: close.end }, `setting DNS challenge options [${dnsOptions.map((x) => x.name.text).join(', ')}] requires a DNS provider (set with the 'dns' subdirective or 'acme_dns' global option)`);
           }
         }
         if (name === 'forward_auth') {

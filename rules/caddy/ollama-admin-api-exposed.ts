@@ -1,7 +1,7 @@
 import type { Report, Rule } from '../core/types';
 import { insertBefore } from './edit';
 import type { CaddyModel, Directive } from './model';
-import { describeMatcher, findMatcher, isOllama, lineSpan, pathMatches, proxies, reachingPaths, upstreamsOf, type Scope } from './sites';
+import { anchorOf, describeMatcher, editAnchor, findMatcher, isOllama, lineSpan, onePerPlace, pathMatches, proxies, reachingPaths, related, upstreamsOf, type Scope } from './sites';
 
 /** Ollama's endpoints that change what the server holds: download, upload, delete, create, copy models. */
 export const OLLAMA_ADMIN_PATHS = ['/api/pull', '/api/push', '/api/delete', '/api/create', '/api/copy'];
@@ -14,13 +14,15 @@ export const rule: Rule<CaddyModel> = {
   summary: "Ollama is proxied without blocking its model-management endpoints",
   check(model, ctx) {
     const reports: Report[] = [];
-    for (const { scope, p } of proxies(model)) {
+    for (const { scope, p } of proxies(model, ctx)) {
       const upstream = upstreamsOf(p.d, ctx.services).find(isOllama);
       if (!upstream || scope.unknown) continue;
       const paths = reachingPaths(scope, p.d, true);
       const open = OLLAMA_ADMIN_PATHS.filter((a) => (!paths || paths.some((q) => pathMatches(q, a))) && !blocked(scope, a));
       if (!open.length) continue;
-      const at = p.via ?? p.d;
+      const at = anchorOf(p);
+      // The matcher and respond go above the proxy (or the import that brings it), in the site's body.
+      const edit = editAnchor(p);
       const [start, end] = lineSpan(at);
       const name = freeMatcherName(scope);
       reports.push({
@@ -28,12 +30,13 @@ export const rule: Rule<CaddyModel> = {
         message: `This proxy lets clients reach Ollama's ${open.join(', ')}: whoever can use it can download, overwrite and delete models. Answer them with 403.`,
         fixes: [{
           title: `Answer ${open.length === OLLAMA_ADMIN_PATHS.length ? "Ollama's admin endpoints" : open.join(' ')} with 403`,
-          edits: [insertBefore(ctx, at, [`${name} path ${open.join(' ')}`, `respond ${name} 403`])],
+          edits: [{ ...insertBefore(edit.source, edit.d, [`${name} path ${open.join(' ')}`, `respond ${name} 403`]), ...(edit.source.root ? {} : { file: edit.source.file }) }],
           preferred: true,
         }],
+        ...related(p),
       });
     }
-    return reports;
+    return onePerPlace(reports, ctx.file);
   },
 };
 

@@ -1,5 +1,6 @@
 import type { Report, Rule, RuleContext, TextEdit } from '../core/types';
 import { eolOf, indentUnit } from './edit';
+import { resolve } from './imports';
 import { walk, type CaddyModel, type Directive } from './model';
 
 export const rule: Rule<CaddyModel> = {
@@ -9,7 +10,10 @@ export const rule: Rule<CaddyModel> = {
   summary: 'A rate_limit Caddy refuses (no order) or orders after authentication',
   check(model, ctx) {
     const reports: Report[] = [];
-    const orders = (model.global?.directives ?? []).filter((d) => d.name.text === 'order' && d.args[0]?.text === 'rate_limit');
+    const res = resolve(model, ctx);
+    const orders = (model.global?.directives ?? []).filter(isRateLimitOrder);
+    // A file imported by others runs under their global options: an order there counts.
+    const inherited = res.importers.some((s) => (s.model.global?.directives ?? []).some(isRateLimitOrder));
     const oldName = usesBasicauth(model);
     for (const o of orders) {
       const [pos, target] = [o.args[1], o.args[2]];
@@ -30,7 +34,8 @@ export const rule: Rule<CaddyModel> = {
         });
       }
     }
-    if (orders.length || model.importsFiles) return reports;
+    // An import that cannot be followed may hold the order (or the rate_limit is in a route there).
+    if (orders.length || inherited || res.unresolved) return reports;
     for (const block of model.blocks) {
       if (block.kind !== 'site' && block.kind !== 'fragment') continue;
       forEachUnrouted(block.directives, (d) => {
@@ -45,6 +50,8 @@ export const rule: Rule<CaddyModel> = {
     return reports;
   },
 };
+
+const isRateLimitOrder = (d: Directive) => d.name.text === 'order' && d.args[0]?.text === 'rate_limit';
 
 /** rate_limit directives outside any `route` (where order would not matter). */
 function forEachUnrouted(ds: readonly Directive[], visit: (d: Directive) => void) {

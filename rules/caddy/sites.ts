@@ -1,11 +1,14 @@
+import type { Report } from '../core/types';
 import type { ServiceInfo, ServiceKnowledge } from '../knowledge/services';
 import type { Token } from './lexer';
-import { looksLikeFilePath, type CaddyModel, type Directive, type ServerBlock } from './model';
+import { resolve, shownPath, type Resolution, type Source } from './imports';
+import type { CaddyModel, Directive, ServerBlock } from './model';
 
 /**
- * What a site does, read from the model for the security rules: its directives with snippet
- * imports inlined, the matchers that gate each one, and where its proxies go. Imported files are
- * unknown: a scope that imports one is marked so rules do not report what it could change.
+ * What a site does, read from the model for the security rules: its directives with snippet and
+ * file imports inlined (files through `ctx.project`), the matchers that gate each one, and where its
+ * proxies go. An import that cannot be followed is unknown: a scope holding one is marked so rules
+ * do not report what it could change.
  */
 
 /** Directives that authenticate or authorise requests (standard and common plugins). */
@@ -16,66 +19,166 @@ const NESTED = new Set(['handle', 'handle_path', 'route']);
 
 export interface Placed {
   d: Directive;
-  /** The outermost `import` (in the site itself) that brought this directive in from a snippet. */
+  /** The outermost `import` of the site's body that brought this directive in from a snippet or another file. */
   via?: Directive;
+  /** The file the directive is written in. */
+  source: Source;
+  /** The file `via ?? d` is written in: the site's body, where an edit above it goes. */
+  home: Source;
+  /** For a site of an imported file: the import of the linted file that brings the site in. */
+  outer?: Directive;
+}
+
+/** How a directive was reached: the outermost import of the site's body, and of the linted file. */
+interface Reach {
+  via?: Directive;
+  home?: Source;
+  outer?: Directive;
 }
 
 export interface Scope {
   site: ServerBlock;
+  /** The file the site is written in. */
+  siteSource: Source;
   /** The enclosing handle/route/handle_path directives, outermost first. */
   chain: Placed[];
   items: Placed[];
-  /** An imported file (not a snippet) contributes to this scope or an enclosing one. */
+  /** An import that could not be followed contributes to this scope or an enclosing one. */
   unknown: boolean;
   /** The directives in this scope run in written order (`route`). */
   ordered: boolean;
   parent?: Scope;
+  /** For a site of an imported file: the import of the linted file that brings the site in. */
+  outer?: Directive;
 }
 
-/** The directives of a body with snippet imports inlined (cycles cut). */
-export function inline(model: CaddyModel, ds: readonly Directive[], via?: Directive, seen: Set<string> = new Set()): { items: Placed[]; unknown: boolean } {
+/** Where a directive is reported: itself, or the import of the linted file that brings it in. */
+export function anchorOf(p: Placed): Directive {
+  return p.outer ?? p.via ?? p.d;
+}
+
+/** Where lines inserted above a directive go: above it or the import that brings it, in the site's body. */
+export function editAnchor(p: Placed): { d: Directive; source: Source } {
+  return { d: p.via ?? p.d, source: p.home };
+}
+
+const reachOf = (p: Placed): Reach => ({ via: p.via, home: p.home, outer: p.outer });
+
+/**
+ * The directives of a body with imports inlined: snippets (with `{args[N]}` filled), and files
+ * through the resolution (fragments spliced where the import stands). Cycles are cut here and
+ * reported by the resolution; an import that cannot be followed makes the body unknown.
+ */
+export function inline(res: Resolution, ds: readonly Directive[], source: Source, up: Reach = {}, seen: Set<string> = new Set(), args?: readonly string[]): { items: Placed[]; unknown: boolean } {
   const items: Placed[] = [];
   let unknown = false;
-  for (const d of ds) {
-    if (d.name.text === 'import' && d.name.quote === '') {
+  for (const raw of ds) {
+    const down: Reach = up.via ? up : { via: raw, home: source, outer: up.outer };
+    if (raw.name.text === 'import' && raw.name.quote === '') {
+      const d = args ? withArgs(raw, args) : raw;
       const name = d.args[0]?.text ?? '';
-      const snippet = model.snippetsByName.get(name);
-      if (snippet && !seen.has(name)) {
-        const inner = inline(model, snippet.directives, via ?? d, new Set([...seen, name]));
+      const importArgs = d.args.slice(1).map((a) => a.text);
+      const snippet = res.snippets.get(name);
+      if (snippet) {
+        const key = `s:${name}`;
+        if (seen.has(key)) continue;
+        // `seen` holds the imports being expanded, outermost first: a cycle is cut where it closes.
+        seen.add(key);
+        const inner = inline(res, snippet.block.directives, snippet.source, down, seen, importArgs);
+        seen.delete(key);
         items.push(...inner.items);
         unknown ||= inner.unknown;
-      } else if (!snippet && (looksLikeFilePath(name) || name.includes('{') || model.importsFiles)) unknown = true;
+        continue;
+      }
+      const imported = res.bodyImport(name, source);
+      if (imported === 'unknown') unknown = true;
+      else if (imported !== 'missing') {
+        for (const f of imported.files) {
+          const body = bodyOf(f.model);
+          // A file of sites imported into a body, or a cycle (reported by the resolution): unknown.
+          if (seen.has(`f:${f.file}`) || f.root || !body) {
+            unknown = true;
+            continue;
+          }
+          seen.add(`f:${f.file}`);
+          const inner = inline(res, body, f, down, seen, importArgs);
+          seen.delete(`f:${f.file}`);
+          items.push(...inner.items);
+          unknown ||= inner.unknown;
+        }
+      }
       continue;
     }
-    items.push({ d, via });
+    items.push({ d: args ? withArgs(raw, args) : raw, via: up.via, source, home: up.via ? up.home! : source, outer: up.outer });
   }
   return { items, unknown };
 }
 
-// Derived from the model alone, so computed once per parse and shared by the rules (a memo, not state).
-const scopeCache = new WeakMap<CaddyModel, Scope[]>();
-const upstreamCache = new WeakMap<Directive, { services: ServiceKnowledge; upstreams: Upstream[] }>();
+/** The directives a file brings into a body: a fragment's, or a file of imports only. */
+function bodyOf(model: CaddyModel): readonly Directive[] | undefined {
+  if (model.fragment) return model.blocks[0]?.directives ?? [];
+  if (model.blocks.every((b) => b.kind === 'import')) return model.blocks.map((b) => b.importDirective!);
+  return undefined;
+}
 
-/** Every scope of every site (and named route, and fragment), outermost first. */
-export function scopes(model: CaddyModel): Scope[] {
-  let cached = scopeCache.get(model);
-  if (!cached) scopeCache.set(model, (cached = computeScopes(model)));
+const ARGS = /\{args(?:\[(\d+)\]|\.(\d+))\}/g;
+const VARIADIC = /^\{args\[(\d*):(\d*)\]\}$/;
+
+/** A directive as an import with arguments makes it: `{args[N]}` filled, `{args[i:j]}` spread (Caddy's snippet arguments). */
+export function withArgs(d: Directive, args: readonly string[], parent?: Directive): Directive {
+  const fill = (t: Token): Token[] => {
+    if (!t.text.includes('{args')) return [t];
+    const v = VARIADIC.exec(t.text);
+    if (v) {
+      const from = v[1] ? Number(v[1]) : 0;
+      const to = v[2] ? Number(v[2]) : args.length;
+      return args.slice(from, to).map((text) => ({ ...t, text }));
+    }
+    return [{ ...t, text: t.text.replace(ARGS, (_, a, b) => args[Number(a ?? b)] ?? '') }];
+  };
+  if (!mentionsArgs(d)) return parent ? { ...d, parent } : d;
+  const copy: Directive = { name: fill(d.name)[0] ?? d.name, args: d.args.flatMap(fill), trailing: d.trailing, parent: parent ?? d.parent };
+  if (d.block) copy.block = { ...d.block, directives: d.block.directives.map((x) => withArgs(x, args, copy)) };
+  return copy;
+}
+
+const argsMemo = new WeakMap<Directive, boolean>();
+
+function mentionsArgs(d: Directive): boolean {
+  let m = argsMemo.get(d);
+  if (m === undefined) {
+    m = d.name.text.includes('{args') || d.args.some((a) => a.text.includes('{args')) || (d.block?.directives ?? []).some(mentionsArgs);
+    argsMemo.set(d, m);
+  }
+  return m;
+}
+
+/** Every scope of every site (and named route, and fragment), outermost first, imports followed. */
+export function scopes(model: CaddyModel, ctx: ResolveContext): Scope[] {
+  const res = resolve(model, ctx);
+  let cached = res.memo.get('scopes') as Scope[] | undefined;
+  if (!cached) res.memo.set('scopes', (cached = computeScopes(res)));
   return cached;
 }
 
-function computeScopes(model: CaddyModel): Scope[] {
+type ResolveContext = Parameters<typeof resolve>[1];
+
+function computeScopes(res: Resolution): Scope[] {
   const out: Scope[] = [];
-  const visit = (site: ServerBlock, ds: readonly Directive[], chain: Placed[], unknownAbove: boolean, ordered: boolean, parent: Scope | undefined, via?: Directive) => {
-    const { items, unknown } = inline(model, ds, via);
-    const scope: Scope = { site, chain, items, unknown: unknown || unknownAbove, ordered, parent };
+  const visit = (site: ServerBlock, siteSource: Source, ds: readonly Directive[], source: Source, chain: Placed[], unknownAbove: boolean, ordered: boolean, parent: Scope | undefined, up: Reach = {}) => {
+    const { items, unknown } = inline(res, ds, source, up);
+    const scope: Scope = { site, siteSource, chain, items, unknown: unknown || unknownAbove, ordered, parent, ...(up.outer ? { outer: up.outer } : {}) };
     out.push(scope);
     for (const p of items) {
-      if (NESTED.has(p.d.name.text) && p.d.block) visit(site, p.d.block.directives, [...chain, p], scope.unknown, p.d.name.text === 'route', scope, p.via);
+      if (NESTED.has(p.d.name.text) && p.d.block) visit(site, siteSource, p.d.block.directives, p.source, [...chain, p], scope.unknown, p.d.name.text === 'route', scope, reachOf(p));
     }
   };
   // A named route runs inside whichever site invokes it, and a fragment inside whichever site
   // imports it: what those sites add (auth first of all) is unknown here.
-  for (const b of model.blocks) if (b.kind === 'site' || b.kind === 'route' || b.kind === 'fragment') visit(b, b.directives, [], b.kind !== 'site', b.kind === 'route', undefined);
+  const root = res.root;
+  for (const b of root.model.blocks) if (b.kind === 'site' || b.kind === 'route' || b.kind === 'fragment') visit(b, root, b.directives, root, [], b.kind !== 'site', b.kind === 'route', undefined);
+  // Sites of imported files nobody lints on their own: reported at the import that brings them.
+  for (const s of res.importedSites) visit(s.block, s.source, s.block.directives, s.source, [], false, false, undefined, { outer: s.via });
   return out;
 }
 
@@ -198,7 +301,7 @@ export function reachingPaths(scope: Scope, d: Directive, upstream = false): str
   return undefined;
 }
 
-function scopeAbove(scope: Scope, levels: number): Scope {
+export function scopeAbove(scope: Scope, levels: number): Scope {
   let s = scope;
   for (let i = 0; i < levels && s.parent; i++) s = s.parent;
   return s;
@@ -214,6 +317,9 @@ export function gatedByAccessCheck(scope: Scope, d: Directive): boolean {
 }
 
 // ---------------------------------------------------------------- upstreams
+
+// Derived from a directive alone, so computed once and shared by the rules (a memo, not state).
+const upstreamCache = new WeakMap<Directive, { services: ServiceKnowledge; upstreams: Upstream[] }>();
 
 export interface Upstream {
   token: Token;
@@ -256,11 +362,110 @@ export function isOllama(u: Upstream): boolean {
   return u.service?.name === 'Ollama';
 }
 
+/** The subdirectives of a placed directive's block, imports inlined (`header_up` lines from a snippet or a file). */
+export function blockItems(model: CaddyModel, ctx: ResolveContext, p: Placed): { items: Placed[]; unknown: boolean } {
+  return p.d.block ? inline(resolve(model, ctx), p.d.block.directives, p.source, reachOf(p)) : { items: [], unknown: false };
+}
+
 /** `reverse_proxy` directives in every scope. */
-export function proxies(model: CaddyModel): { scope: Scope; p: Placed }[] {
-  const out: { scope: Scope; p: Placed }[] = [];
-  for (const scope of scopes(model)) for (const p of scope.items) if (p.d.name.text === 'reverse_proxy' && p.d.name.quote === '') out.push({ scope, p });
+export function proxies(model: CaddyModel, ctx: ResolveContext): { scope: Scope; p: Placed }[] {
+  const res = resolve(model, ctx);
+  let out = res.memo.get('proxies') as { scope: Scope; p: Placed }[] | undefined;
+  if (out) return out;
+  out = [];
+  for (const scope of scopes(model, ctx)) for (const p of scope.items) if (p.d.name.text === 'reverse_proxy' && p.d.name.quote === '') out.push({ scope, p });
+  res.memo.set('proxies', out);
   return out;
+}
+
+/** The scopes of each site (and named route, and fragment), outermost first. */
+export function scopesBySite(model: CaddyModel, ctx: ResolveContext): Map<ServerBlock, Scope[]> {
+  const res = resolve(model, ctx);
+  let out = res.memo.get('bySite') as Map<ServerBlock, Scope[]> | undefined;
+  if (out) return out;
+  out = new Map();
+  for (const s of scopes(model, ctx)) {
+    const list = out.get(s.site);
+    if (list) list.push(s);
+    else out.set(s.site, [s]);
+  }
+  res.memo.set('bySite', out);
+  return out;
+}
+
+/** ` (in /path/file:line)` for a directive written in another file than the linted one. */
+export function writtenAt(p: Placed, linted: string): string {
+  // Shown relative to the linted file's folder, as its imports are written.
+  return p.source.root ? '' : ` (in ${shownPath(p.source.file, linted)}:${p.d.name.line})`;
+}
+
+/** A link to where a directive brought in from another file is written. */
+export function related(p: Placed): Pick<Report, 'related'> {
+  if (p.source.root) return {};
+  const [start, end] = lineSpan(p.d);
+  return { related: [{ file: p.source.file, range: p.source.range(start, end), message: `${p.d.name.text} written here` }] };
+}
+
+/**
+ * Reports that meet at one place of the linted file (the sites of `import sites/*.caddy` are all
+ * reported at that import): one report there that names every place and offers each one's fix,
+ * instead of the first alone (the engine keeps one report per rule and range).
+ */
+export function onePerPlace(reports: Report[], linted: string): Report[] {
+  const out: Report[] = [];
+  const byRange = new Map<string, { report: Report; more: string[] }>();
+  for (const r of reports) {
+    const key = JSON.stringify(r.range);
+    const first = byRange.get(key);
+    const place = r.related?.[0];
+    if (!first) {
+      const copy = { ...r };
+      byRange.set(key, { report: copy, more: [] });
+      out.push(copy);
+    } else if (place && !first.report.related?.some((x) => JSON.stringify(x) === JSON.stringify(place))) {
+      const where = `${shownPath(place.file, linted)}:${place.range.start.line + 1}`;
+      first.more.push(where);
+      first.report.related = [...(first.report.related ?? []), ...r.related!];
+      first.report.fixes = [...(first.report.fixes ?? []), ...(r.fixes ?? []).map((f) => ({ ...f, title: `${f.title} (${where})`, preferred: false }))];
+    }
+  }
+  for (const { report, more } of byRange.values()) {
+    if (more.length) report.message += ` The same holds through this import at ${more.join(', ')}.`;
+  }
+  return out;
+}
+
+export interface AuthVerdict {
+  covered: boolean;
+  /** What authenticates: an auth directive, or a `respond`/`abort` for clients not allowed. */
+  by?: Placed;
+  partial?: Directive;
+  partialPaths?: string;
+}
+
+/** Auth in effect for a proxy: in its own scope or an enclosing one (before it, inside a `route`). */
+export function authFor(scope: Scope, p: Placed): AuthVerdict {
+  const paths = reachingPaths(scope, p.d);
+  let anchor: Placed = p;
+  let partial: AuthVerdict | undefined;
+  for (let s: Scope | undefined = scope, depth = scope.chain.length; s; s = s.parent, depth--) {
+    const at = s.ordered ? s.items.indexOf(anchor) : -1;
+    const limit = at < 0 ? s.items.length : at;
+    for (let i = 0; i < limit; i++) {
+      const item = s.items[i];
+      const name = item.d.name.text;
+      const m = describeMatcher(s, item.d);
+      if (AUTH_DIRECTIVES.has(name)) {
+        if (pathsCovered(paths, m?.paths)) return { covered: true, by: item };
+        partial ??= { covered: false, partial: item.d, partialPaths: m!.paths!.join(' ') };
+      } else if ((name === 'respond' || name === 'abort' || name === 'error') && m?.deniesOthers && pathsCovered(paths, m.paths)) {
+        // `respond @outsiders 403` where @outsiders is `not remote_ip …`: only listed clients pass.
+        return { covered: true, by: item };
+      }
+    }
+    if (depth > 0) anchor = scope.chain[depth - 1];
+  }
+  return partial ?? { covered: false };
 }
 
 /** The range of a directive's own line: its name through its last argument (the block left out). */

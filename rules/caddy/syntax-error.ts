@@ -1,4 +1,5 @@
 import type { Rule } from '../core/types';
+import { resolve } from './imports';
 import type { CaddyModel } from './model';
 
 /** Every error is reported: the parser recovers, so each one is its own place to edit. */
@@ -10,7 +11,9 @@ export const rule: Rule<CaddyModel> = {
   severity: 'error',
   summary: 'Caddyfile syntax that Caddy would refuse',
   check(model, ctx) {
-    return model.errors.slice(0, MAX_REPORTED).map((e) => {
+    // The parse's own errors, then what following the imports shows (a cycle of imports).
+    const errors = [...model.errors, ...resolve(model, ctx).errors];
+    return errors.slice(0, MAX_REPORTED).map((e) => {
       let { start, end } = e;
       if (end <= start) end = Math.min(start + 1, ctx.text.length);
       if (end <= start) start = Math.max(0, end - 1);

@@ -1,7 +1,9 @@
-import type { Report, Rule, RuleContext } from '../core/types';
-import { DIRECTIVES, DIRECTIVE_BLOCKS, GLOBAL_OPTIONS, MATCHERS, RESPONSE_MATCHERS, SUBDIRECTIVES, didYouMean } from './directives';
+import type { Report, Rule } from '../core/types';
+import type { EditTarget } from './edit';
+import { DIRECTIVES, DIRECTIVE_BLOCKS, GLOBAL_OPTIONS, GLOBAL_SUBOPTIONS, MATCHERS, RESPONSE_MATCHERS, SUBDIRECTIVES, didYouMean } from './directives';
 import type { Token } from './lexer';
-import type { CaddyModel, Directive } from './model';
+import { resolve, shownPath } from './imports';
+import { walk, type CaddyModel, type Directive } from './model';
 
 /** Every name a snippet's top level may hold, wherever it is imported. */
 const ANY_KNOWN: ReadonlySet<string> = new Set([...DIRECTIVES, ...MATCHERS, ...Object.values(SUBDIRECTIVES).flatMap((s) => [...s])]);
@@ -13,58 +15,118 @@ export const rule: Rule<CaddyModel> = {
   summary: 'A directive, global option, matcher or subdirective Caddy does not know',
   check(model, ctx) {
     const reports: Report[] = [];
-    const flag = (name: Token, known: Iterable<string>, what: string, onlyTypos = false) => {
-      if (name.quote !== '' || name.text.includes('{') || name.text === 'import') return;
+    const res = resolve(model, ctx);
+    checkModel(model, (name, known, what, onlyTypos = false) => {
       // Where the parser already explained the line (a second site without braces), once is enough.
       if (model.errors.some((e) => e.start === name.start)) return;
       const suggestion = didYouMean(name.text, known);
       if (onlyTypos && !suggestion) return;
       reports.push(report(ctx, name, what, suggestion));
-    };
-    const directives = (ds: readonly Directive[]) => {
-      for (const d of ds) {
-        const name = d.name.text;
-        if (name.startsWith('@')) matcherDefinition(d);
-        else if (!DIRECTIVES.has(name)) flag(d.name, DIRECTIVES, 'directive');
-        else inside(d);
-      }
-    };
-    const matcherDefinition = (d: Directive, known: ReadonlySet<string> = MATCHERS) => {
-      // `@name matcher args [{ options }]` on one line, or `@name { matcher args … }`.
-      const names = d.args.length ? d.args.slice(0, 1) : (d.block?.directives ?? []).map((m) => m.name);
-      // `@name /path` and a quoted CEL expression are shorthands, not matcher names.
-      for (const n of names) if (!known.has(n.text) && !n.text.startsWith('/') && !n.text.startsWith('*')) flag(n, known, known === MATCHERS ? 'request matcher' : 'response matcher');
-    };
-    const inside = (d: Directive) => {
-      const body = d.block?.directives ?? [];
-      if (DIRECTIVE_BLOCKS.has(d.name.text)) return directives(body);
-      const subs = SUBDIRECTIVES[d.name.text];
-      if (!subs) return;
-      for (const s of body) {
-        if (s.name.text === 'handle_response') directives(s.block?.directives ?? []);
-        else if (s.name.text.startsWith('@')) matcherDefinition(s, RESPONSE_MATCHERS);
-        else if (!subs.has(s.name.text)) flag(s.name, subs, `subdirective of ${d.name.text}`);
-      }
-    };
+    });
+    // Imported files nobody lints on their own: Caddy refuses the whole config for a name it does
+    // not know there too, so it is shown at the import (the fix edits that file).
+    for (const { source, via } of res.reached) {
+      checkModel(source.model, (name, known, what, onlyTypos = false) => {
+        const suggestion = didYouMean(name.text, known);
+        if (onlyTypos && !suggestion) return;
+        const at = via.args[0] ?? via.name;
+        const r = report(source, name, what, suggestion);
+        const where = source.range(name.start, name.end);
+        reports.push({
+          ...r,
+          range: ctx.range(at.start, at.end),
+          message: `In ${shownPath(source.file, ctx.file)}:${where.start.line + 1}: ${r.message}`,
+          fixes: r.fixes!.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, file: source.file })) })),
+          related: [{ file: source.file, range: where, message: `${name.text} written here` }],
+        });
+      });
+    }
+    // An import's block is spliced where its snippet says `{block}` (or `{blocks.name}`): inside a
+    // reverse_proxy block its lines are that directive's subdirectives.
     for (const block of model.blocks) {
-      if (block.kind === 'global') {
-        for (const d of block.directives) if (!GLOBAL_OPTIONS.has(d.name.text)) flag(d.name, GLOBAL_OPTIONS, 'global option');
-      } else if (block.kind === 'site' || block.kind === 'route' || block.kind === 'fragment') {
-        directives(block.directives);
-      } else if (block.kind === 'snippet') {
-        // A snippet may hold directives, subdirectives or whole sites, depending on where it is
-        // imported: only near-misses of a known name are reported there.
-        for (const d of block.directives) {
-          if (DIRECTIVES.has(d.name.text)) inside(d);
-          else if (!ANY_KNOWN.has(d.name.text) && !d.name.text.startsWith('@')) flag(d.name, ANY_KNOWN, 'directive', true);
-        }
-      }
+      walk(block.directives, (d) => {
+        if (d.name.text !== 'import' || d.name.quote !== '' || !d.block) return;
+        const snippet = res.snippets.get(d.args[0]?.text ?? '');
+        if (!snippet) return;
+        walk(snippet.block.directives, (s) => {
+          const slot = /^\{(block|blocks\.([^}]+))\}$/.exec(s.name.text);
+          const subs = slot && s.parent ? SUBDIRECTIVES[s.parent.name.text] : undefined;
+          if (!slot || !subs) return;
+          const spliced = slot[2] === undefined ? d.block!.directives : d.block!.directives.find((x) => x.name.text === slot[2])?.block?.directives ?? [];
+          for (const x of spliced) {
+            if (subs.has(x.name.text) || x.name.text.startsWith('@') || x.name.quote !== '' || x.name.text.includes('{')) continue;
+            reports.push(report(ctx, x.name, `subdirective of ${s.parent!.name.text} (spliced into snippet "${d.args[0].text}")`, didYouMean(x.name.text, subs)));
+          }
+        });
+      });
     }
     return reports;
   },
 };
 
-function report(ctx: RuleContext, name: Token, what: string, suggestion: string | undefined): Report {
+type Flag = (name: Token, known: ReadonlySet<string>, what: string, onlyTypos?: boolean) => void;
+
+/** Every name of a file checked against what Caddy knows where it stands. */
+function checkModel(model: CaddyModel, report: Flag) {
+  const flag: Flag = (name, known, what, onlyTypos) => {
+    if (name.quote !== '' || name.text.includes('{') || name.text === 'import') return;
+    report(name, known, what, onlyTypos);
+  };
+  const directives = (ds: readonly Directive[]) => {
+    for (const d of ds) {
+      const name = d.name.text;
+      if (name.startsWith('@')) matcherDefinition(d);
+      else if (!DIRECTIVES.has(name)) flag(d.name, DIRECTIVES, 'directive');
+      else inside(d);
+    }
+  };
+  const matcherDefinition = (d: Directive, known: ReadonlySet<string> = MATCHERS) => {
+    // `@name matcher args [{ options }]` on one line, or `@name { matcher args … }`.
+    const names = d.args.length ? d.args.slice(0, 1) : (d.block?.directives ?? []).map((m) => m.name);
+    // `@name /path` and a quoted CEL expression are shorthands, not matcher names.
+    for (const n of names) if (!known.has(n.text) && !n.text.startsWith('/') && !n.text.startsWith('*')) flag(n, known, known === MATCHERS ? 'request matcher' : 'response matcher');
+  };
+  const inside = (d: Directive) => {
+    const body = d.block?.directives ?? [];
+    if (DIRECTIVE_BLOCKS.has(d.name.text)) return directives(body);
+    const subs = SUBDIRECTIVES[d.name.text];
+    if (!subs) return;
+    for (const s of body) {
+      if (s.name.text === 'handle_response') directives(s.block?.directives ?? []);
+      else if (s.name.text.startsWith('@')) matcherDefinition(s, RESPONSE_MATCHERS);
+      else if (!subs.has(s.name.text)) flag(s.name, subs, `subdirective of ${d.name.text}`);
+    }
+  };
+  // `servers { timeouts { … } }`: the options Caddy's own parser of the option accepts.
+  const globalOption = (d: Directive, path: string) => {
+    const subs = GLOBAL_SUBOPTIONS[path];
+    if (!subs) return;
+    for (const s of d.block?.directives ?? []) {
+      if (s.name.text === 'import') continue;
+      if (!subs.has(s.name.text)) flag(s.name, subs, `${path} option`);
+      else globalOption(s, `${path} ${s.name.text}`);
+    }
+  };
+  for (const block of model.blocks) {
+    if (block.kind === 'global') {
+      for (const d of block.directives) {
+        if (!GLOBAL_OPTIONS.has(d.name.text)) flag(d.name, GLOBAL_OPTIONS, 'global option');
+        else globalOption(d, d.name.text);
+      }
+    } else if (block.kind === 'site' || block.kind === 'route' || (block.kind === 'fragment' && DIRECTIVES.has(block.directives[0]?.name.text ?? ''))) {
+      directives(block.directives);
+    } else if (block.kind === 'snippet' || block.kind === 'fragment') {
+      // A snippet (or a file of `header_up` lines, `@matcher`s…) may hold directives, subdirectives
+      // or whole sites, depending on where it is imported: only near-misses of a known name are reported there.
+      for (const d of block.directives) {
+        if (DIRECTIVES.has(d.name.text)) inside(d);
+        else if (!ANY_KNOWN.has(d.name.text) && !d.name.text.startsWith('@')) flag(d.name, ANY_KNOWN, 'directive', true);
+      }
+    }
+  }
+}
+
+function report(ctx: EditTarget, name: Token, what: string, suggestion: string | undefined): Report {
   const hint = suggestion ? ` Did you mean "${suggestion}"?` : ' If it comes from a plugin, this Caddy build must include that plugin.';
   return {
     range: ctx.range(name.start, name.end),

@@ -16,15 +16,15 @@ const VALIDATION = new Set(['caddy/syntax-error', 'caddy/unknown-directive', 'ca
 
 /** Error cases whose error lives in one directive's own option semantics, which we do not model. */
 const NOT_DETECTED: Record<string, string> = {
-  'duplicate_listener_address_global.caddyfiletest': "the servers option's own arguments (a listener address where a name is expected)",
-  'import_block_snippet_invalid_subdirective.caddyfiletest': 'the unknown subdirective comes from an import block spliced into a snippet at its {block}: we check snippets only for near-misses',
+  'import_block_snippet_invalid_subdirective.caddyfiletest':
+    "the snippet comes from Caddy's testdata/issue_7557_invalid_subdirective_snippet.conf, which the suite copy does not include: the import matches nothing, so what it brings is unknown (the same case with the file present is detected: test/rules/caddy/unknown-directive.test.ts)",
 };
 
-/** Error cases where Caddy names a different line than the one to edit; ours is given with why. */
+/**
+ * Error cases where our finding does not reach the line Caddy names (a finding is at the right
+ * place when its range starts on that line or spans it); ours is given with why.
+ */
 const OTHER_LINE: Record<string, string> = {
-  'tls_dns_multiple_options_without_provider.caddyfiletest': "Caddy names the tls block's closing line; we mark the first DNS option that needs the provider",
-  'tls_dns_propagation_timeout_without_provider.caddyfiletest': "Caddy names the tls block's closing line; we mark the DNS option that needs the provider",
-  'tls_dns_propagation_without_provider.caddyfiletest': "Caddy names the tls block's closing line; we mark the DNS option that needs the provider",
   'heredoc_missing_marker.caddyfiletest': 'Caddy names the end of the handle segment (line 7); we mark "Hello" (line 5), the unknown directive itself',
 };
 
@@ -56,13 +56,15 @@ describe('caddy: Caddy\'s own adapter fixtures', () => {
       }
       errors++;
       const line = Number(/Caddyfile:(\d+)/.exec(error)?.[1] ?? /line #(\d+)/.exec(error)?.[1] ?? NaN);
-      const ok = findings.length > 0 && (Number.isNaN(line) || OTHER_LINE[name] !== undefined || findings.some((f) => f.range.start.line + 1 === line));
+      const onLine = findings.some((f) => f.range.start.line + 1 <= line && line <= f.range.end.line + 1);
+      if (OTHER_LINE[name] !== undefined && onLine) stale.push(name);
+      const ok = findings.length > 0 && (Number.isNaN(line) || OTHER_LINE[name] !== undefined || onLine);
       if (ok) {
         errorPass++;
         if (NOT_DETECTED[name]) stale.push(name);
       } else if (!NOT_DETECTED[name]) failures.push(`${name}: expected "${error.slice(0, 120)}" ${Number.isNaN(line) ? '' : `on line ${line}`}; got ${findings.map((f) => `${f.range.start.line + 1}: ${f.message}`).join('; ') || 'nothing'}`);
     }
-    console.log(`caddy-adapt fixtures: valid ${validPass}/${valid} parse cleanly; errors ${errorPass}/${errors} reported at the right place (${Object.keys(NOT_DETECTED).length} listed); total ${validPass + errorPass}/${valid + errors}`);
+    console.log(`caddy-adapt fixtures: valid ${validPass}/${valid} parse cleanly; errors ${errorPass}/${errors} reported (${errorPass - Object.keys(OTHER_LINE).length} on the line Caddy names, ${Object.keys(OTHER_LINE).length} on another line, listed; ${Object.keys(NOT_DETECTED).length} not detected, listed); total ${validPass + errorPass}/${valid + errors}`);
     assert.deepEqual(failures, []);
     assert.deepEqual(stale, [], 'listed cases that now pass: remove them from the list');
   });

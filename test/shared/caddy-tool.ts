@@ -1,8 +1,8 @@
 /** Runs Debian's Caddy (2.6) on a Caddyfile text, for the caddy shared tests. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** A real bcrypt hash (of "portcullis"), for the `{$AUTH_HASH}` placeholder the fixes insert. */
 export const TEST_HASH = '$2a$14$Zkx19XLiW6VYouLHR5NmfOFU0z2GTNmpkT/5qqR7hx4IjWJPDhjvG';
@@ -47,6 +47,30 @@ export function caddyAdapt(text: string): AdaptResult {
     });
     const lines = (r.stderr ?? '').split('\n').filter((l) => l.trim() && !/^\{"level":"(info|warn|debug)"/.test(l));
     return { ok: r.status === 0, message: lines.join(' ').slice(0, 400) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `caddy adapt` on a configuration of several files (relative path -> text), written to a temporary
+ * folder; `main` is the file given to Caddy, which follows its imports from there.
+ */
+export function caddyAdaptFiles(files: Record<string, string>, main = 'Caddyfile'): AdaptResult {
+  const dir = mkdtempSync(join(tmpdir(), 'portcullis-caddy-'));
+  try {
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), forCaddy26(text));
+    }
+    const r = spawnSync('caddy', ['adapt', '--config', main, '--adapter', 'caddyfile'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, ...envFor(Object.values(files).join('\n')) },
+    });
+    const lines = (r.stderr ?? '').split('\n').filter((l) => l.trim() && !/^\{"level":"(info|warn|debug)"/.test(l));
+    return { ok: r.status === 0, message: lines.join(' ').replaceAll(dir, '<dir>').slice(0, 400) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

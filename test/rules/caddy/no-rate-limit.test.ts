@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lines, lint, only, rangeOf } from '../../helpers';
+import { CADDYFILE, at, findingsOf, places } from './workspace';
 
 const RULE = 'caddy/no-rate-limit';
 const FILE = { file: '/work/project/Caddyfile' };
@@ -32,5 +33,15 @@ describe(RULE, () => {
 
   it('offers no fix: rate_limit is a plugin the Caddy build must include', () => {
     assert.equal(check(lines('a.example.com {', '\treverse_proxy ollama:11434', '}'))[0].fixes.length, 0);
+  });
+});
+
+describe(`${RULE}: imports followed across files`, () => {
+  it('a rate_limit in an imported file counts; an imported file without one does not', async () => {
+    const limit = lines('rate_limit {', '\tzone ai {', '\t\tkey {remote_host}', '\t\tevents 30', '\t\twindow 1m', '\t}', '}');
+    const files = { [CADDYFILE]: lines('ai.example.com {', '\timport limits.caddy', '\treverse_proxy ollama:11434', '}'), '/w/limits.caddy': limit };
+    assert.deepEqual(await findingsOf(files, RULE), []);
+    const none = { ...files, '/w/limits.caddy': lines('encode gzip') };
+    assert.deepEqual(places(await findingsOf(none, RULE)), [at(none, CADDYFILE, 'ai.example.com')]);
   });
 });

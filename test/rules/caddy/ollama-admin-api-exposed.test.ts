@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertFixWorks, lines, lint, only, rangeOf } from '../../helpers';
+import { CADDYFILE, assertWorkspaceFixWorks, at, findingsOf, places } from './workspace';
 
 const RULE = 'caddy/ollama-admin-api-exposed';
 const FILE = { file: '/work/project/Caddyfile' };
@@ -50,3 +51,29 @@ describe(RULE, () => {
     assert.match(f.fixes[0].edits[0].newText, /^\t@ollama_admin2 path/);
   });
 });
+
+describe(`${RULE}: imports followed across files`, () => {
+  it('a block of the admin endpoints in an imported file counts', async () => {
+    const files = {
+      [CADDYFILE]: lines('ai.example.com {', '\timport block-admin.caddy', '\treverse_proxy ollama:11434', '}'),
+      '/w/block-admin.caddy': lines('@admin path /api/pull /api/push /api/delete /api/create /api/copy', 'respond @admin 403'),
+    };
+    assert.deepEqual(await findingsOf(files, RULE), []);
+    const partial = { ...files, '/w/block-admin.caddy': lines('@admin path /api/pull /api/push', 'respond @admin 403') };
+    const [f] = await findingsOf(partial, RULE);
+    assert.deepEqual(places([f]), [at(partial, CADDYFILE, 'reverse_proxy ollama:11434')]);
+    assert.match(f.message, /\/api\/delete, \/api\/create, \/api\/copy/);
+  });
+
+  it('for a site of an imported file, the fix goes into that site', async () => {
+    const files = { [CADDYFILE]: lines('import sites/*.caddy'), '/w/sites/ai.caddy': lines('ai.example.com {', '\timport ../ollama.caddy', '}'), '/w/ollama.caddy': lines('reverse_proxy ollama:11434') };
+    const [f] = await findingsOf(files, RULE);
+    assert.deepEqual(places([f]), [at(files, CADDYFILE, 'import sites/*.caddy')]);
+    await assertWorkspaceFixWorks(files, RULE, undefined, {
+      [CADDYFILE]: files[CADDYFILE],
+      '/w/sites/ai.caddy': lines('ai.example.com {', '\t@ollama_admin path /api/pull /api/push /api/delete /api/create /api/copy', '\trespond @ollama_admin 403', '\timport ../ollama.caddy', '}'),
+      '/w/ollama.caddy': files['/w/ollama.caddy'],
+    });
+  });
+});
+

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertFixWorks, lines, lint, only, rangeOf } from '../../helpers';
+import { CADDYFILE, assertWorkspaceFixWorks, at, findingsOf, places } from './workspace';
 
 const RULE = 'caddy/ollama-host-rejected';
 const FILE = { file: '/work/project/Caddyfile' };
@@ -44,5 +45,33 @@ describe(RULE, () => {
   it("fix: rewrites an explicit header_up Host {host} in place", () => {
     const text = lines('a.example.com {', '\treverse_proxy [::1]:11434 {', '\t\theader_up Host {host}', '\t}', '}');
     assertFixWorks(text, RULE, undefined, lines('a.example.com {', '\treverse_proxy [::1]:11434 {', '\t\theader_up Host localhost:11434', '\t}', '}'), FILE);
+  });
+});
+
+describe(`${RULE}: imports followed across files`, () => {
+  it('a header_up Host in an imported file counts', async () => {
+    const files = {
+      [CADDYFILE]: lines('ai.example.com {', '\treverse_proxy localhost:11434 {', '\t\timport ollama-headers.caddy', '\t}', '}'),
+      '/w/ollama-headers.caddy': lines('header_up Host localhost:11434'),
+    };
+    assert.deepEqual(await findingsOf(files, RULE), []);
+    const other = { ...files, '/w/ollama-headers.caddy': lines('header_up X-Real-IP {remote_host}') };
+    assert.deepEqual(places(await findingsOf(other, RULE)), [at(other, CADDYFILE, 'reverse_proxy localhost:11434')]);
+  });
+
+  it('a proxy in an imported fragment is reported at the import; the fix edits the fragment', async () => {
+    const files = { [CADDYFILE]: lines('ai.example.com {', '\timport ollama.caddy', '}'), '/w/ollama.caddy': lines('reverse_proxy 127.0.0.1:11434') };
+    const [f] = await findingsOf(files, RULE);
+    assert.deepEqual(places([f]), [at(files, CADDYFILE, 'import ollama.caddy')]);
+    assert.match(f.message, /\(in ollama\.caddy:1\)/);
+    await assertWorkspaceFixWorks(files, RULE, undefined, {
+      [CADDYFILE]: files[CADDYFILE],
+      '/w/ollama.caddy': lines('reverse_proxy 127.0.0.1:11434 {', '\theader_up Host localhost:11434', '}'),
+    });
+  });
+
+  it('an import in the block that cannot be followed is unknown', async () => {
+    const files = { [CADDYFILE]: lines('ai.example.com {', '\treverse_proxy localhost:11434 {', '\t\timport headers/*.caddy', '\t}', '}') };
+    assert.deepEqual(await findingsOf(files, RULE), []);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertFixWorks, lines, lint, only, rangeOf } from '../../helpers';
+import { CADDYFILE, assertWorkspaceFixWorks, at, findingsOf, places } from './workspace';
 
 const RULE = 'caddy/plain-http-site';
 const FILE = { file: '/work/project/Caddyfile' };
@@ -48,5 +49,26 @@ describe(RULE, () => {
   it('offers no fix for a nameless site (there is no name to get a certificate for)', () => {
     const text = lines(':80 {', '\treverse_proxy ollama:11434', '}');
     assert.equal(check(text)[0].fixes.length, 0);
+  });
+});
+
+describe(`${RULE}: imports followed across files`, () => {
+  it('a plain-HTTP site in a glob-imported file is reported at the import; the fix edits that file', async () => {
+    const files = {
+      [CADDYFILE]: lines('import sites/*.caddy'),
+      '/w/sites/ai.caddy': lines('http://ai.example.com {', '\timport ollama.caddy', '}'),
+      '/w/sites/ollama.caddy': lines('reverse_proxy ollama:11434'),
+    };
+    const [f, ...rest] = await findingsOf(files, RULE);
+    assert.equal(rest.length, 0);
+    assert.deepEqual(places([f]), [at(files, CADDYFILE, 'sites/*.caddy')]);
+    assert.deepEqual(f.related, [{ ...at(files, '/w/sites/ai.caddy', 'http://ai.example.com'), message: 'site address written here' }]);
+    await assertWorkspaceFixWorks(files, RULE, undefined, { [CADDYFILE]: files[CADDYFILE], '/w/sites/ai.caddy': lines('ai.example.com {', '\timport ollama.caddy', '}') });
+  });
+
+  it('what makes a site sensitive may come from an imported file', async () => {
+    const files = { [CADDYFILE]: lines('http://ai.example.com {', '\timport proxy.caddy', '}'), '/w/proxy.caddy': lines('reverse_proxy localhost:11434') };
+    assert.deepEqual(places(await findingsOf(files, RULE)), [at(files, CADDYFILE, 'http://ai.example.com')]);
+    assert.deepEqual(await findingsOf({ ...files, '/w/proxy.caddy': lines('file_server') }, RULE), []);
   });
 });

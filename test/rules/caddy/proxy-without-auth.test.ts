@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertFixWorks, lines, lint, only, rangeOf } from '../../helpers';
+import { applyWorkspaceFix, assertFixWorks, lines, lint, only, rangeOf } from '../../helpers';
+import { CADDYFILE, assertWorkspaceFixWorks, at, findingsOf, places } from './workspace';
 
 const RULE = 'caddy/proxy-without-auth';
 const FILE = { file: '/work/project/Caddyfile' };
@@ -70,3 +71,82 @@ describe(RULE, () => {
     assertFixWorks(text, RULE, undefined, lines('a.example.com {', '\tbasicauth /x/* {', `\t\tbob ${HASH}`, '\t}', '\thandle /ai/* {', '\t\tbasicauth {', '\t\t\t{$AUTH_USER} {$AUTH_HASH}', '\t\t}', '\t\treverse_proxy ollama:11434', '\t}', '}'), FILE);
   });
 });
+
+describe(`${RULE}: imports followed across files`, () => {
+  const site = (...body: string[]) => lines('ai.example.com {', ...body.map((l) => `\t${l}`), '}');
+
+  it('auth in an imported file protects the site', async () => {
+    const files = { [CADDYFILE]: site('import auth.caddy', 'reverse_proxy localhost:11434'), '/w/auth.caddy': lines('basic_auth {', `\t{$AUTH_USER} ${HASH}`, '}') };
+    assert.deepEqual(await findingsOf(files, RULE), []);
+    // The same file with no auth in it: the site is open, and reported.
+    const open = { ...files, '/w/auth.caddy': lines('encode gzip') };
+    assert.deepEqual(places(await findingsOf(open, RULE)), [at(open, CADDYFILE, 'reverse_proxy localhost:11434')]);
+  });
+
+  it('a snippet defined in an imported file is followed', async () => {
+    const files = {
+      [CADDYFILE]: lines('import snippets.caddy', 'ai.example.com {', '\timport protect', '\treverse_proxy localhost:11434', '}', 'b.example.com {', '\timport open', '}'),
+      '/w/snippets.caddy': lines('(protect) {', '\tforward_auth authelia:9091 {', '\t\turi /api/verify', '\t}', '}', '(open) {', '\treverse_proxy ollama:11434', '}'),
+    };
+    assert.deepEqual(places(await findingsOf(files, RULE)), [at(files, CADDYFILE, 'import open')]);
+  });
+
+  it('sites of a glob import are linted by their importer, reported at the import with a link to the proxy', async () => {
+    const files = {
+      [CADDYFILE]: lines('(auth) {', '\tbasic_auth {', `\t\talice ${HASH}`, '\t}', '}', 'import sites/*.caddy'),
+      '/w/sites/a.caddy': lines('a.example.com {', '\timport auth', '\treverse_proxy ollama:11434', '}'),
+      '/w/sites/b.caddy': lines('b.example.com {', '\treverse_proxy localhost:11434', '}'),
+    };
+    const [f, ...rest] = await findingsOf(files, RULE);
+    assert.equal(rest.length, 0);
+    assert.deepEqual(places([f]), [at(files, CADDYFILE, 'import sites/*.caddy')]);
+    assert.match(f.message, /\(in sites\/b\.caddy:2\)/);
+    assert.deepEqual(f.related, [{ ...at(files, '/w/sites/b.caddy', 'reverse_proxy localhost:11434'), message: 'reverse_proxy written here' }]);
+    // The fix goes into the site, in its own file.
+    await assertWorkspaceFixWorks(files, RULE, undefined, {
+      [CADDYFILE]: files[CADDYFILE],
+      '/w/sites/b.caddy': lines('b.example.com {', '\tbasic_auth {', '\t\t{$AUTH_USER} {$AUTH_HASH}', '\t}', '\treverse_proxy localhost:11434', '}'),
+    });
+  });
+
+  it('a site file linted on its own uses the snippets of the file that imports it', async () => {
+    const files = {
+      [CADDYFILE]: lines('(auth) {', '\tbasic_auth {', `\t\talice ${HASH}`, '\t}', '}', 'import sites/*'),
+      '/w/sites/Caddyfile.ai': lines('ai.example.com {', '\timport auth', '\treverse_proxy ollama:11434', '}'),
+      '/w/sites/Caddyfile.open': lines('open.example.com {', '\treverse_proxy ollama:11434', '}'),
+    };
+    assert.deepEqual(places(await findingsOf(files, RULE)), [at(files, '/w/sites/Caddyfile.open', 'reverse_proxy ollama:11434')]);
+  });
+
+  it('an import matching nothing, and a cycle, stay unknown', async () => {
+    assert.deepEqual(await findingsOf({ [CADDYFILE]: site('import auth/*.caddy', 'reverse_proxy ollama:11434') }, RULE), []);
+    const cycle = { [CADDYFILE]: site('import a.caddy', 'reverse_proxy ollama:11434'), '/w/a.caddy': lines('import b.caddy'), '/w/b.caddy': lines('import a.caddy') };
+    assert.deepEqual(await findingsOf(cycle, RULE), []);
+  });
+
+  it('a proxy in an imported fragment is reported at the import; the fix goes above it', async () => {
+    const files = { [CADDYFILE]: site('import ollama.caddy'), '/w/ollama.caddy': lines('reverse_proxy ollama:11434') };
+    const [f] = await findingsOf(files, RULE);
+    assert.match(f.message, /\(in ollama\.caddy:1\)/);
+    await assertWorkspaceFixWorks(files, RULE, undefined, {
+      [CADDYFILE]: site('basic_auth {', '\t{$AUTH_USER} {$AUTH_HASH}', '}', 'import ollama.caddy'),
+      '/w/ollama.caddy': files['/w/ollama.caddy'],
+    });
+  });
+
+  it('several open sites through one import: one finding there, naming each, with each fix', async () => {
+    const files = {
+      [CADDYFILE]: lines('import sites/*.caddy'),
+      '/w/sites/b.caddy': lines('b.example.com {', '\treverse_proxy localhost:11434', '}'),
+      '/w/sites/c.caddy': lines('c.example.com {', '\thandle {', '\t\treverse_proxy ollama:11434', '\t}', '}'),
+    };
+    const [f, ...rest] = await findingsOf(files, RULE);
+    assert.equal(rest.length, 0);
+    assert.match(f.message, /\(in sites\/b\.caddy:2\).* The same holds through this import at sites\/c\.caddy:3\.$/);
+    assert.deepEqual(f.related?.map((r) => r.file), ['/w/sites/b.caddy', '/w/sites/c.caddy']);
+    assert.deepEqual(f.fixes.map((x) => [x.edits[0].file, !!x.preferred]), [['/w/sites/b.caddy', true], ['/w/sites/c.caddy', false]]);
+    const fixed = applyWorkspaceFix(applyWorkspaceFix(files, f.fixes[0]), f.fixes[1]);
+    assert.deepEqual(await findingsOf(fixed, RULE), []);
+  });
+});
+

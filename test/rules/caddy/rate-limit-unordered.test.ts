@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertFixWorks, lines, lint, only, rangeOf } from '../../helpers';
+import { CADDYFILE, at, findingsOf, places } from './workspace';
 
 const RULE = 'caddy/rate-limit-unordered';
 const FILE = { file: '/work/project/Caddyfile' };
@@ -49,3 +50,21 @@ describe(RULE, () => {
     assertFixWorks(old, RULE, undefined, lines('{', '\torder rate_limit before basic_auth', '}', 'a.example.com {', ...RL, '}'), FILE);
   });
 });
+
+describe(`${RULE}: imports followed across files`, () => {
+  it('imports that are followed and hold no order no longer silence the rule; one that cannot be followed does', async () => {
+    const site = lines('import snippets.caddy', 'ai.example.com {', '\trate_limit {', '\t\tzone z {', '\t\t\tkey {remote_host}', '\t\t\tevents 10', '\t\t\twindow 1m', '\t\t}', '\t}', '\treverse_proxy ollama:11434', '}');
+    const files = { [CADDYFILE]: site, '/w/snippets.caddy': lines('(common) {', '\tencode gzip', '}') };
+    assert.deepEqual(places(await findingsOf(files, RULE)), [at(files, CADDYFILE, 'rate_limit')]);
+    assert.deepEqual(await findingsOf({ [CADDYFILE]: site }, RULE), []);
+  });
+
+  it('a fragment runs under the global options of the file that imports it', async () => {
+    const limit = lines('encode gzip', 'rate_limit {', '\tzone z {', '\t\tkey {remote_host}', '\t\tevents 10', '\t\twindow 1m', '\t}', '}');
+    const files = { [CADDYFILE]: lines('{', '\torder rate_limit before basic_auth', '}', 'a.example.com {', '\timport Caddyfile.limits', '}'), '/w/Caddyfile.limits': limit };
+    assert.deepEqual(await findingsOf(files, RULE), []);
+    const unordered = { ...files, [CADDYFILE]: lines('a.example.com {', '\timport Caddyfile.limits', '}') };
+    assert.deepEqual(places(await findingsOf(unordered, RULE)), [at(unordered, '/w/Caddyfile.limits', 'rate_limit')]);
+  });
+});
+

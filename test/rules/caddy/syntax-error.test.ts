@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lines, lint, only, rangeOf } from '../../helpers';
+import { CADDYFILE, at, findingsOf, places } from './workspace';
 import { parseCaddyfile } from '../../../rules/caddy/model';
 import { lex } from '../../../rules/caddy/lexer';
 
@@ -119,5 +120,58 @@ describe(RULE, () => {
   it('never throws on truncated input', () => {
     const text = lines('{', '\tadmin :2019', '}', '(s) {', '\treverse_proxy a {', '\t\tto b', '\t}', '}', 'x.example.com {', '\timport s', '\trespond <<EOF', '\tEOF', '}');
     for (let i = 0; i <= text.length; i++) lint(text.slice(0, i), FILE);
+  });
+});
+
+describe(`${RULE}: imports of files`, () => {
+  it('a cycle of two files is reported at the import that closes it, in each file that is linted', async () => {
+    const files = {
+      [CADDYFILE]: lines('import Caddyfile.sites', 'a.example.com {', '\trespond ok', '}'),
+      '/w/Caddyfile.sites': lines('b.example.com {', '\trespond ok', '}', 'import Caddyfile'),
+    };
+    const found = await findingsOf(files, RULE);
+    assert.deepEqual(places(found), [at(files, CADDYFILE, 'Caddyfile.sites'), at(files, '/w/Caddyfile.sites', 'Caddyfile')]);
+    assert.match(found[0].message, /a cycle of imports exists between \/w\/Caddyfile\.sites and \/w\/Caddyfile/);
+  });
+
+  it('a cycle further down the tree is reported at the import that leads into it', async () => {
+    const files = {
+      [CADDYFILE]: lines('a.example.com {', '\timport a.caddy', '}'),
+      '/w/a.caddy': lines('encode gzip', 'import b.caddy'),
+      '/w/b.caddy': lines('header -Server', 'import a.caddy'),
+    };
+    const [f, ...rest] = await findingsOf(files, RULE);
+    assert.equal(rest.length, 0);
+    assert.deepEqual(places([f]), [at(files, CADDYFILE, 'a.caddy')]);
+    assert.match(f.message, /cycle of imports exists between \/w\/b\.caddy and \/w\/a\.caddy \(\/w\/b\.caddy:2 imports it back\)/);
+  });
+
+  it('a file importing itself is a cycle', async () => {
+    const files = { [CADDYFILE]: lines('import Caddyfile', 'a.example.com {', '\trespond ok', '}') };
+    assert.deepEqual(places(await findingsOf(files, RULE)), [at(files, CADDYFILE, 'Caddyfile')]);
+  });
+
+  it('a diamond is no cycle, and imports matching nothing are not errors', async () => {
+    const files = {
+      [CADDYFILE]: lines('a.example.com {', '\timport a.caddy', '\timport b.caddy', '\timport missing/*.caddy', '}'),
+      '/w/a.caddy': lines('encode gzip', 'import common.caddy'),
+      '/w/b.caddy': lines('header -Server', 'import common.caddy'),
+      '/w/common.caddy': lines('log'),
+    };
+    assert.deepEqual(await findingsOf(files, RULE), []);
+  });
+
+  it("an imported file nobody lints on its own: its syntax errors are shown at the import", async () => {
+    const files = { [CADDYFILE]: lines('import sites/*.caddy'), '/w/sites/a.caddy': lines('a.example.com:99999 {', '\trespond ok', '}') };
+    const [f, ...rest] = await findingsOf(files, RULE);
+    assert.equal(rest.length, 0);
+    assert.deepEqual(places([f]), [at(files, CADDYFILE, 'sites/*.caddy')]);
+    assert.match(f.message, /in sites\/a\.caddy:1: port 99999 is out of range/);
+    // Caddy splices tokens, not blocks: a brace an imported fragment leaves open reads on into the importer.
+    const spliced = { [CADDYFILE]: lines('a.example.com {', '\timport headers.caddy', '}'), '/w/headers.caddy': lines('header {', '\tX-Frame-Options DENY') };
+    assert.deepEqual(await findingsOf(spliced, RULE), []);
+    // A file linted on its own reports its errors itself.
+    const own = { [CADDYFILE]: lines('import Caddyfile.sites'), '/w/Caddyfile.sites': lines('a.example.com {', '\trespond ok') };
+    assert.deepEqual(places(await findingsOf(own, RULE)), [at(own, '/w/Caddyfile.sites', '{')]);
   });
 });

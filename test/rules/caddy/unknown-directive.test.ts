@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertFixWorks, lines, lint, only, rangeOf } from '../../helpers';
+import { CADDYFILE, assertWorkspaceFixWorks, at, findingsOf, places } from './workspace';
 
 const RULE = 'caddy/unknown-directive';
 const FILE = { file: '/work/project/Caddyfile' };
@@ -88,3 +89,42 @@ describe(RULE, () => {
     assertFixWorks(text, RULE, undefined, lines('example.com {', '\tfile_server', '}'), FILE);
   });
 });
+
+describe(`${RULE}: servers options, import blocks and fragments`, () => {
+  it('checks the options of the servers global option (and its timeouts)', () => {
+    const text = lines('{', '\tservers {', '\t\tsrv0 {', '\t\t\tlisten :8080', '\t\t}', '\t\ttimeouts {', '\t\t\tread_bdy 10s', '\t\t}', '\t\ttrusted_proxies static private_ranges', '\t}', '}');
+    const found = only(lint(text, FILE), RULE);
+    assert.deepEqual(found.map((f) => f.range), [rangeOf(text, 'srv0'), rangeOf(text, 'read_bdy')]);
+    assert.match(found[0].message, /Unknown servers option "srv0"/);
+    assert.match(found[1].message, /Did you mean "read_body"/);
+  });
+
+  it("checks an import block's lines where the snippet splices them: as subdirectives of reverse_proxy", () => {
+    const text = lines('(proxy) {', '\treverse_proxy app:8080 {', '\t\t{block}', '\t}', '}', ':8080 {', '\timport proxy {', '\t\theader_up Host {upstream_hostport}', '\t\tthis_is_nonsense', '\t}', '}');
+    assert.deepEqual(only(lint(text, FILE), RULE).map((f) => f.range), [rangeOf(text, 'this_is_nonsense')]);
+  });
+
+  it('the same with the snippet in an imported file (Caddy\'s import_block_snippet_invalid_subdirective case)', async () => {
+    const files = {
+      [CADDYFILE]: lines('import testdata/snippet.conf', ':8080 {', '\timport test {', '\t\tthis_is_nonsense', '\t}', '}'),
+      '/w/testdata/snippet.conf': lines('(test) {', '\treverse_proxy {', '\t\t{block}', '\t}', '}'),
+    };
+    assert.deepEqual(places(await findingsOf(files, RULE)), [at(files, CADDYFILE, 'this_is_nonsense')]);
+  });
+
+  it('a file of header_up lines (a fragment for a reverse_proxy block) is checked for near-misses only', () => {
+    const text = lines('header_up Host localhost:11434', 'header_up X-Real-IP {remote_host}', 'heder_down -Server', 'my_plugin_option on');
+    assert.deepEqual(only(lint(text, { file: '/work/project/ollama-headers', format: 'caddy' }), RULE).map((f) => f.range), [rangeOf(text, 'heder_down')]);
+  });
+
+  it('an unknown directive in an imported fragment is shown at the import; the fix edits the fragment', async () => {
+    const files = { [CADDYFILE]: lines('a.example.com {', '\timport common.caddy', '}'), '/w/common.caddy': lines('encode gzip', 'heder -Server') };
+    const [f, ...rest] = await findingsOf(files, RULE);
+    assert.equal(rest.length, 0);
+    assert.deepEqual(places([f]), [at(files, CADDYFILE, 'common.caddy')]);
+    assert.match(f.message, /^In common\.caddy:2: Unknown directive "heder".*Did you mean "header"/);
+    assert.deepEqual(f.related, [{ ...at(files, '/w/common.caddy', 'heder'), message: 'heder written here' }]);
+    await assertWorkspaceFixWorks(files, RULE, undefined, { [CADDYFILE]: files[CADDYFILE], '/w/common.caddy': lines('encode gzip', 'header -Server') });
+  });
+});
+
