@@ -26,16 +26,23 @@ function toRegExpSource(glob: string): string {
         i = close;
       }
     } else if (c === '[') {
-      const close = glob.indexOf(']', i + 1);
-      if (close < 0) re += '\\[';
-      else {
-        const body = glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
-        re += `[${body}]`;
-        i = close;
-      }
+      const cls = bracketClass(glob, i, 1);
+      re += cls.re;
+      i = cls.end;
     } else re += c.replace(/[.+^$()|\\]/g, '\\$&');
   }
   return re;
+}
+
+/**
+ * A `[…]` class starting at `i` (`[!…]` negated) as a regular expression, and the index of its
+ * `]`; a `[` with no `]` at least `minBody` characters on is a literal `[`.
+ */
+export function bracketClass(glob: string, i: number, minBody: number): { re: string; end: number } {
+  const close = glob.indexOf(']', i + minBody);
+  if (close < 0) return { re: '\\[', end: i };
+  const body = glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
+  return { re: `[${body}]`, end: close };
 }
 
 export function globToRegExp(glob: string): RegExp {

@@ -1,5 +1,6 @@
 import { detectFormat } from './detect';
 import { documentFacts, lintAsyncFindings, parseDocument, runDeploymentRules, runRules, type DocumentFacts, type LintOptions, type ParsedDocument } from './engine';
+import { bracketClass } from './glob';
 import { compareRanges } from './text';
 import type { Finding, Format, ProjectView } from './types';
 
@@ -195,13 +196,10 @@ function segmentRegExp(seg: string): RegExp {
     else if (c === '?') re += '[^/]';
     else if (c === '\\' && i + 1 < seg.length) re += escape(seg[++i]);
     else if (c === '[') {
-      const close = seg.indexOf(']', i + 2);
-      if (close < 0) re += '\\[';
-      else {
-        const body = seg.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
-        re += `[${body}]`;
-        i = close;
-      }
+      // glob(3): a `]` right after `[` belongs to the class.
+      const cls = bracketClass(seg, i, 2);
+      re += cls.re;
+      i = cls.end;
     } else re += escape(c);
   }
   // As glob(3): a wildcard does not match a leading dot.

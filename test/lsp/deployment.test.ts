@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { CLIENT_CAPABILITIES, buildServer, LspClient, type BuiltServer, type PublishDiagnostics } from './harness';
+import { CLIENT_CAPABILITIES, buildServer, writeFile as write, LspClient, type BuiltServer, type PublishDiagnostics } from './harness';
 import { lines, rangeOf } from '../helpers';
 
 const BYPASS = 'deployment/proxy-bypass';
@@ -45,12 +45,6 @@ const site = lines(
 const authSnippet = lines('auth_basic "Ollama";', 'auth_basic_user_file /etc/nginx/htpasswd;');
 
 const uriOf = (file: string) => pathToFileURL(file).href;
-
-function write(file: string, text: string): string {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-  return file;
-}
 
 describe('the deployment across files, over JSON-RPC', () => {
   let built: BuiltServer;

@@ -258,6 +258,13 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, message: string)
   ]);
 }
 
+/** Writes a file of a test workspace (its folders created); returns its path. */
+export function writeFile(file: string, text: string): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  return file;
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Applies LSP text edits (all relative to the original text) the way an editor does. */

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { CLIENT_CAPABILITIES, buildServer, docHref, LspClient, sleep, type BuiltServer, type Diagnostic, type PublishDiagnostics } from './harness';
+import { CLIENT_CAPABILITIES, buildServer, writeFile as write, docHref, LspClient, sleep, type BuiltServer, type Diagnostic, type PublishDiagnostics } from './harness';
 import { lines, lint, rangeOf } from '../helpers';
 
 const PORT_RULE = 'compose/port-exposed-all-interfaces';
@@ -35,12 +35,6 @@ function expected(text: string, file: string, root: string): Diagnostic[] {
     message: f.message,
     data: { rule: f.rule, fixes: f.fixes },
   }));
-}
-
-function write(file: string, text: string): string {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
-  return file;
 }
 
 describe('workspace-wide diagnostics', () => {
