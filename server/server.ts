@@ -296,6 +296,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       linter.forget(uri);
       configs.forget(uri);
       const file = filePath(uri);
+      // What the editor's text said leaves the deployment; the disk's version, if any, comes back with the lint below.
+      const lintedAs = documentPath(uri);
+      if (lintedAs) deployment.removed(lintedAs);
       if (file) {
         files.setOpen(file, undefined);
         // Closing an unsaved .env puts the disk's version back in effect.

@@ -120,6 +120,20 @@ describe('the deployment across files, over JSON-RPC', () => {
     await until('the bypass back', () => codes(f.compose).includes(BYPASS));
   });
 
+  it('follows the editor buffer over the disk, and the disk again once the editor closes', async () => {
+    await until('the bypass finding', () => codes(f.compose).includes(BYPASS));
+    const uri = uriOf(f.compose);
+    client.open(uri, compose('127.0.0.1:11434:11434'), 'dockercompose', 1);
+    await until('the bypass gone while the buffer binds to loopback', () => last(f.compose)?.version === 1 && !codes(f.compose).includes(BYPASS));
+    client.change(uri, 2, compose('11434:11434'));
+    await until('the bypass back from the buffer', () => last(f.compose)?.version === 2 && codes(f.compose).includes(BYPASS));
+    client.change(uri, 3, compose('127.0.0.1:11434:11434'));
+    await until('the bypass gone again', () => last(f.compose)?.version === 3 && !codes(f.compose).includes(BYPASS));
+    client.close(uri);
+    // The disk still publishes on every interface.
+    await until('the bypass back from the disk', () => last(f.compose)?.version === undefined && codes(f.compose).includes(BYPASS));
+  });
+
   it('answers portcullis/exposure with the entry points, what is behind them, and the worst finding', async () => {
     const before = exposureChanged;
     const exposure = await client.request<{ entries: any[] }>('portcullis/exposure', {});
