@@ -3,6 +3,7 @@ import type { ComposeServiceFacts, FileFacts } from '../deployment/facts';
 import { classifyAddress } from '../knowledge/services';
 import { hasInterpolation, scalarText, type ComposeModel, type ComposeService } from './model';
 import { bindLoopbackFix, portRange, publishedPorts } from './ports';
+import { authOffEntries } from './openwebui-auth-disabled';
 import { identify } from './services';
 
 /** What a compose file says about the deployment: its services, their published ports and networks. */
@@ -15,6 +16,7 @@ export function composeFacts(model: ComposeModel, ctx: RuleContext): Omit<FileFa
     const known = identify(service, ctx.services)?.name;
     const mode = scalarText(service.node.get('network_mode')?.value)?.trim();
     const aliases = aliasesOf(service);
+    const off = authOffEntries(service, ctx.text)[0]?.node;
     services.push({
       name: service.name,
       project,
@@ -25,6 +27,7 @@ export function composeFacts(model: ComposeModel, ctx: RuleContext): Omit<FileFa
       networks: mode ? [] : networksOf(service),
       hostNetwork: mode === 'host',
       ...(aliases.length ? { aliases } : {}),
+      ...(off ? { authOff: { file: ctx.file, range: ctx.range(off.span[0], off.span[1]) } } : {}),
       place: { file: ctx.file, range: ctx.range(service.nameSpan[0], service.nameSpan[1]) },
     });
   }

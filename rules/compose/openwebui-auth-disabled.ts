@@ -1,6 +1,6 @@
 import type { Report, Rule, RuleContext, TextEdit } from '../core/types';
 import { edit, replaceScalar, scalarReplacement } from './edit';
-import { environmentOf, hasInterpolation, type ComposeModel, type EnvEntry } from './model';
+import { environmentOf, hasInterpolation, type ComposeModel, type ComposeService, type EnvEntry } from './model';
 
 export const rule: Rule<ComposeModel> = {
   id: 'compose/openwebui-auth-disabled',
@@ -10,13 +10,11 @@ export const rule: Rule<ComposeModel> = {
   check(model, ctx) {
     const reports: Report[] = [];
     for (const service of model.services) {
-      for (const entry of environmentOf(service.node, ctx.text)) {
-        if (entry.name !== 'WEBUI_AUTH' || !entry.node || entry.value === undefined) continue;
-        // Open WebUI reads `WEBUI_AUTH.lower() == "true"`: every other literal, empty included, disables auth.
-        if (hasInterpolation(entry.value) || entry.value.toLowerCase() === 'true') continue;
-        const start = entry.form === 'list' ? entry.node.span[0] : entry.nameSpan[0];
+      for (const entry of authOffEntries(service, ctx.text)) {
+        const node = entry.node!;
+        const start = entry.form === 'list' ? node.span[0] : entry.nameSpan[0];
         reports.push({
-          range: ctx.range(start, entry.node.span[1]),
+          range: ctx.range(start, node.span[1]),
           message: `WEBUI_AUTH=${entry.value} turns off Open WebUI's login in "${service.name}": anyone who reaches it is an admin, can use every model and read every chat.`,
           fixes: [{ title: 'Set WEBUI_AUTH to True', edits: [setTrue(ctx, entry)], preferred: true }],
         });
@@ -25,6 +23,12 @@ export const rule: Rule<ComposeModel> = {
     return reports;
   },
 };
+
+/** The `WEBUI_AUTH` entries that turn the login off (also the deployment facts' `authOff`). */
+export function authOffEntries(service: ComposeService, text: string): EnvEntry[] {
+  // Open WebUI reads `WEBUI_AUTH.lower() == "true"`: every other literal, empty included, disables auth.
+  return environmentOf(service.node, text).filter((e) => e.name === 'WEBUI_AUTH' && e.node && e.value !== undefined && !hasInterpolation(e.value) && e.value.toLowerCase() !== 'true');
+}
 
 function setTrue(ctx: RuleContext, entry: EnvEntry): TextEdit {
   const node = entry.node!;

@@ -62,12 +62,12 @@ export function buildExposure(files: readonly FileFacts[], findings: readonly Fi
   for (const s of d.services) {
     for (const p of s.ports) {
       if (!p.exposed || shownAsProxy.has(p) || (homes.has(s) && (p.containerPort === 80 || p.containerPort === 443))) continue;
-      entries.push(direct(d, p, 'compose', `compose service ${s.name}`, s.known, [p.place, s.place], worstOn));
+      entries.push(direct(d, p, 'compose', `compose service ${s.name}`, s.known, [p.place, s.place], worstOn, s.authOff));
     }
     if (s.hostNetwork) {
       const ports = imagePorts(s, d.knowledge);
       for (const port of ports.length ? ports : [0]) {
-        entries.push(direct(d, { address: '', port, exposed: true, place: s.place }, 'compose', `compose service ${s.name} (host network)`, s.known, [s.place], worstOn));
+        entries.push(direct(d, { address: '', port, exposed: true, place: s.place }, 'compose', `compose service ${s.name} (host network)`, s.known, [s.place], worstOn, s.authOff));
       }
     }
   }
@@ -92,9 +92,10 @@ function waysIn(d: Deployment, proxy: ProxyFacts, l: Listener, shown: Set<Listen
 }
 
 /** An entry point that is the service itself: a published port, a unit's listener, a host-network service. */
-function direct(d: Deployment, l: Listener, kind: 'compose' | 'systemd', name: string, service: string | undefined, places: Place[], worstOn: (p: Place[]) => WorstFinding | undefined): EntryPoint {
+function direct(d: Deployment, l: Listener, kind: 'compose' | 'systemd', name: string, service: string | undefined, places: Place[], worstOn: (p: Place[]) => WorstFinding | undefined, authOff?: Place): EntryPoint {
   const info = service ? d.knowledge.all.find((k) => k.name === service) : undefined;
-  const protections: Protections = { tls: false, auth: info ? !info.noAuth : 'unknown', rateLimit: false };
+  const protections: Protections = { tls: false, auth: authOff ? false : info ? !info.noAuth : 'unknown', rateLimit: false };
+  if (authOff) places = [...places, authOff];
   const worst = worstOn(places);
   return { ...where(l), kind, name, ...(service ? { service } : {}), protections, place: l.place, hops: [], ...(worst ? { worst } : {}) };
 }
@@ -113,7 +114,7 @@ function knownOf(r: Reach): string | undefined {
 function reachedPlaces(d: Deployment, r: Reach): Place[] {
   const direct = d.directPaths(r).map((x) => x.listener.place);
   if (r.kind === 'unit') return [r.unit.place, r.via.place, ...direct];
-  return [r.service.place, ...(r.via ? [r.via.place] : []), ...direct];
+  return [r.service.place, ...(r.via ? [r.via.place] : []), ...(r.service.authOff ? [r.service.authOff] : []), ...direct];
 }
 
 /** What an unresolved target reaches: a containerized proxy's `localhost` is its own container; else the target as written. */

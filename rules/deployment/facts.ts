@@ -41,6 +41,8 @@ export interface ComposeServiceFacts {
   networks: string[];
   /** Other names Docker's DNS answers for it on those networks: `container_name`, network `aliases`. */
   aliases?: string[];
+  /** Where the service's own login is turned off (Open WebUI's `WEBUI_AUTH=False`), if it is. */
+  authOff?: Place;
   /** `network_mode: host`: it listens on the host directly, on the ports of its image. */
   hostNetwork: boolean;
   place: Place;

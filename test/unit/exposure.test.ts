@@ -119,6 +119,19 @@ describe('buildExposure', () => {
     assert.equal(unitEntry.worst, undefined);
   });
 
+  it("a service whose own login is turned off has no authentication, and that line is among its places", () => {
+    const text = lines('services:', '  webui:', '    image: ghcr.io/open-webui/open-webui:main', '    ports:', '      - "3000:8080"', '    environment:', '      - WEBUI_AUTH=False');
+    const facts = factsOf('/w/compose.yaml', 'compose', text);
+    assert.deepEqual(facts.services![0].authOff, { file: '/w/compose.yaml', range: rangeOf(text, 'WEBUI_AUTH=False') });
+    const off: Finding = { rule: 'compose/openwebui-auth-disabled', severity: 'error', file: '/w/compose.yaml', range: rangeOf(text, 'WEBUI_AUTH=False'), message: 'login off', fixes: [] };
+    const [entry] = buildExposure([facts], [off]).entries;
+    assert.deepEqual(entry.protections, { tls: false, auth: false, rateLimit: false });
+    assert.equal(entry.worst?.rule, 'compose/openwebui-auth-disabled');
+    const on = factsOf('/w/compose.yaml', 'compose', text.replace('False', 'True'));
+    assert.equal(on.services![0].authOff, undefined);
+    assert.deepEqual(buildExposure([on], []).entries[0].protections, { tls: false, auth: true, rateLimit: false });
+  });
+
   it('does not depend on the order of the files or the findings', () => {
     assert.deepEqual(buildExposure([compose, nginx, unit], [...findings].reverse()), exposure);
   });
