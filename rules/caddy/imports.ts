@@ -251,7 +251,7 @@ function sourceOf(doc: ParsedDocument): Source {
 }
 
 /** A file the workspace lints as a Caddyfile by itself (its sites are its own to report). */
-function lintedOnItsOwn(s: Source): boolean {
+export function lintedOnItsOwn(s: Source): boolean {
   return detectFormat(s.file, s.text) === 'caddy';
 }
 

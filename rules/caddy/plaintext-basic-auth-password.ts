@@ -1,5 +1,7 @@
 import type { Report, Rule } from '../core/types';
-import { walk, type CaddyModel } from './model';
+import { lintedOnItsOwn } from './imports';
+import { walk, type CaddyModel, type Directive } from './model';
+import { anchorOf, lineSpan, onePerPlace, scopes, writtenAt } from './sites';
 
 const HASH = /^(\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}|\$argon2id\$.+)$/;
 const PLACEHOLDER = /^\{(\$[^}]+|env\.[^}]+|file\.[^}]+|vault\.[^}]+|secret\.[^}]+|args\[[^\]]*\]|[a-z_.]+)\}$/i;
@@ -27,21 +29,59 @@ export const rule: Rule<CaddyModel> = {
     const reports: Report[] = [];
     for (const block of model.blocks) {
       walk(block.directives, (d) => {
-        if ((d.name.text !== 'basic_auth' && d.name.text !== 'basicauth') || !d.block) return;
-        for (const account of d.block.directives) {
-          const password = account.args[0];
-          if (account.name.text === 'import' || !password || account.name.text.includes('{args') || password.text.includes('{args')) continue;
-          const value = password.text;
-          if (HASH.test(value) || isBase64Hash(value) || PLACEHOLDER.test(value)) continue;
+        for (const password of plaintextPasswords(d)) {
           const range = ctx.range(password.start, password.end);
-          reports.push({
-            range,
-            message: `The password of "${account.name.text}" (${mask(value)}) is not a bcrypt or argon2id hash: Caddy compares it as a hash, so this login never works (and the secret sits in the file). Write the output of "caddy hash-password" instead.`,
-            fixes: [{ title: 'Replace with {$AUTH_HASH} (set it to the output of caddy hash-password)', edits: [{ range, newText: '{$AUTH_HASH}' }], preferred: true }],
-          });
+          reports.push({ range, message: message(password), fixes: [fix({ range, newText: '{$AUTH_HASH}' })] });
         }
       });
     }
-    return reports;
+    // A file imported into a site that the workspace does not lint by itself: reported at the import.
+    for (const scope of scopes(model, ctx)) {
+      for (const p of scope.items) {
+        if (p.source.root || lintedOnItsOwn(p.source)) continue;
+        walk([p.d], (d) => {
+          for (const password of plaintextPasswords(d)) {
+            const [start, end] = lineSpan(anchorOf(p));
+            const range = p.source.range(password.start, password.end);
+            reports.push({
+              range: ctx.range(start, end),
+              message: message(password) + writtenAt(p, ctx.file),
+              fixes: [fix({ file: p.source.file, range, newText: '{$AUTH_HASH}' })],
+              related: [{ file: p.source.file, range, message: 'the password written here' }],
+            });
+          }
+        });
+      }
+    }
+    return onePerPlace(reports, ctx.file);
   },
 };
+
+interface Password {
+  account: string;
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** The passwords of a `basic_auth` block that are neither a hash nor a placeholder. */
+function plaintextPasswords(d: Directive): Password[] {
+  if ((d.name.text !== 'basic_auth' && d.name.text !== 'basicauth') || !d.block) return [];
+  const out: Password[] = [];
+  for (const account of d.block.directives) {
+    const password = account.args[0];
+    if (account.name.text === 'import' || !password || account.name.text.includes('{args') || password.text.includes('{args')) continue;
+    const value = password.text;
+    if (HASH.test(value) || isBase64Hash(value) || PLACEHOLDER.test(value)) continue;
+    out.push({ account: account.name.text, text: value, start: password.start, end: password.end });
+  }
+  return out;
+}
+
+function message(p: Password): string {
+  return `The password of "${p.account}" (${mask(p.text)}) is not a bcrypt or argon2id hash: Caddy compares it as a hash, so this login never works (and the secret sits in the file). Write the output of "caddy hash-password" instead.`;
+}
+
+function fix(edit: { file?: string; range: Report['range']; newText: string }) {
+  return { title: 'Replace with {$AUTH_HASH} (set it to the output of caddy hash-password)', edits: [edit], preferred: true };
+}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertFixWorks, lines, lint, only, rangeOf } from '../../helpers';
+import { at, assertWorkspaceFixWorks, CADDYFILE, findingsOf, HASH, places } from './workspace';
 
 const RULE = 'caddy/plaintext-basic-auth-password';
 const FILE = { file: '/work/project/Caddyfile' };
@@ -44,5 +45,30 @@ describe(RULE, () => {
   it('fix: replaces the password with the {$AUTH_HASH} placeholder', () => {
     const text = lines('a.example.com {', '\tbasic_auth {', '\t\talice hunter22', '\t}', '}');
     assertFixWorks(text, RULE, undefined, lines('a.example.com {', '\tbasic_auth {', '\t\talice {$AUTH_HASH}', '\t}', '}'), FILE);
+  });
+});
+
+describe(`${RULE}: across files`, () => {
+  const chat = lines('chat.example.com {', '\tbasic_auth {', '\t\tadmin hunter2-horse', '\t}', '\treverse_proxy localhost:3000', '}');
+
+  it('reports a password in an imported file nobody lints by itself at the import, masked, with the place linked and a fix in that file', async () => {
+    const files = { [CADDYFILE]: lines('import sites/*'), '/w/sites/chat.caddy': chat };
+    const [f, ...rest] = await findingsOf(files, RULE);
+    assert.equal(rest.length, 0);
+    assert.deepEqual({ file: f.file, range: f.range }, at(files, CADDYFILE, 'import sites/*'));
+    assert.match(f.message, /\(in sites\/chat\.caddy:2\)$/);
+    assert.ok(!f.message.includes('hunter2-horse'));
+    assert.deepEqual(f.related, [{ ...at(files, '/w/sites/chat.caddy', 'hunter2-horse'), message: 'the password written here' }]);
+    await assertWorkspaceFixWorks(files, RULE, undefined, { ...files, '/w/sites/chat.caddy': chat.replace('hunter2-horse', '{$AUTH_HASH}') });
+  });
+
+  it('leaves a password in an imported Caddyfile to that file (linted by itself): one finding, not two', async () => {
+    const files = { [CADDYFILE]: lines('import sites/*'), '/w/sites/chat.caddyfile': chat };
+    const found = await findingsOf(files, RULE);
+    assert.deepEqual(places(found), [at(files, '/w/sites/chat.caddyfile', 'hunter2-horse')]);
+  });
+
+  it('accepts a hash in an imported file', async () => {
+    assert.deepEqual(await findingsOf({ [CADDYFILE]: lines('import sites/*'), '/w/sites/chat.caddy': chat.replace('hunter2-horse', HASH) }, RULE), []);
   });
 });
