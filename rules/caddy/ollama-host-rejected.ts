@@ -1,6 +1,7 @@
 import { classifyAddress } from '../knowledge/services';
 import type { Report, Rule } from '../core/types';
 import { addToBlock } from './edit';
+import { lintedOnItsOwn } from './imports';
 import type { CaddyModel } from './model';
 import { anchorOf, blockItems, isOllama, lineSpan, onePerPlace, proxies, related, upstreamsOf, writtenAt, type Placed } from './sites';
 
@@ -15,6 +16,9 @@ export const rule: Rule<CaddyModel> = {
   check(model, ctx) {
     const reports: Report[] = [];
     for (const { p } of proxies(model, ctx)) {
+      // A reverse_proxy written in a file the workspace lints by itself is reported there, once:
+      // what this rule reads is all in the directive's own block.
+      if (!p.source.root && lintedOnItsOwn(p.source)) continue;
       const d = p.d;
       const upstream = upstreamsOf(d, ctx.services).find((u) => isOllama(u) && u.scheme !== 'https' && classifyAddress(u.host) === 'loopback');
       if (!upstream) continue;

@@ -75,3 +75,10 @@ describe(`${RULE}: imports followed across files`, () => {
     assert.deepEqual(await findingsOf(files, RULE), []);
   });
 });
+
+describe(`${RULE}: a fragment linted by itself`, () => {
+  it('is reported once, in the fragment, not again at the import', async () => {
+    const files = { [CADDYFILE]: lines('ai.example.com {', '\timport ollama.caddyfile', '}'), '/w/ollama.caddyfile': lines('reverse_proxy localhost:11434') };
+    assert.deepEqual(places(await findingsOf(files, RULE)), [at(files, '/w/ollama.caddyfile', 'reverse_proxy localhost:11434')]);
+  });
+});
