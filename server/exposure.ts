@@ -3,15 +3,29 @@ import type { Deployment } from './deployment';
 
 /**
  * The overview for the VS Code view: the deployment's entry points, with the worst finding of each
- * from the findings of the files they are written in (open editors' buffers, else the disk).
+ * from the findings last published for the files they are written in.
  */
-export async function exposureOf(deployment: Deployment, config: Config, findingsOf: (file: string) => Promise<Finding[]>): Promise<Exposure> {
+export async function exposureOf(deployment: Deployment, config: Config, findingsOf: (file: string) => readonly Finding[]): Promise<Exposure> {
   await deployment.idle();
   const facts = deployment.project
     .all()
     .map((f) => f.facts)
     .filter((f) => f.services?.length || f.units?.length || f.proxies?.length);
   const findings: Finding[] = [];
-  for (const f of facts) findings.push(...(await findingsOf(f.file)));
+  for (const f of facts) findings.push(...findingsOf(f.file));
   return buildExposure(facts, findings, new ServiceKnowledge(config.services));
+}
+
+/** The findings last published per file, fixes left out (the overview needs where and how bad). */
+export class ShownFindings {
+  private readonly byFile = new Map<string, Finding[]>();
+
+  set(file: string, findings: readonly Finding[]): void {
+    if (findings.length) this.byFile.set(file, findings.map((f) => ({ ...f, fixes: [] })));
+    else this.byFile.delete(file);
+  }
+
+  get(file: string): readonly Finding[] {
+    return this.byFile.get(file) ?? [];
+  }
 }

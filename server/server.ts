@@ -20,7 +20,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CANDIDATE_GLOBS, candidateByName, collectPreferredEdits, type Finding } from '../rules';
 import { FIX_ALL_KIND, fixAllAction, quickFix, readDiagnosticData, toDiagnostic, toWorkspaceEdit, type DocumentRef, type EditEnvironment } from './convert';
 import { Deployment } from './deployment';
-import { exposureOf } from './exposure';
+import { exposureOf, ShownFindings } from './exposure';
 import { Linter, type LintInputs } from './linter';
 import { CONFIG_FILE, ConfigStore } from './settings';
 import { WorkspaceScanner } from './scan';
@@ -92,7 +92,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     publish: (file, findings) => {
       const uri = clientUris.get(file) ?? fileUri(file);
       const ref = { uri, file, version: 0 };
-      return connection.sendDiagnostics({ uri, diagnostics: withDeployment(file, findings).map((f) => toDiagnostic(f, ref, options.bundleDir)) });
+      const all = withDeployment(file, findings);
+      shown.set(file, all);
+      return connection.sendDiagnostics({ uri, diagnostics: all.map((f) => toDiagnostic(f, ref, options.bundleDir)) });
     },
     project: deployment.project,
     forget: (file) => deployment.removed(file),
@@ -102,6 +104,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   async function deploymentConfig() {
     return (folders.length ? await configs.forFile(path.join(folders[0], CONFIG_FILE), fileUri(folders[0])) : await configs.forDocument('', undefined)).config;
   }
+
+  /**
+   * What the Problems panel shows for each file, without the fixes: the overview's worst findings
+   * come from here, so refreshing the view lints nothing again.
+   */
+  const shown = new ShownFindings();
 
   /** A file's own findings with the deployment rules' findings in it. */
   function withDeployment(file: string, own: Finding[]): Finding[] {
@@ -298,7 +306,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const file = filePath(uri);
       // What the editor's text said leaves the deployment; the disk's version, if any, comes back with the lint below.
       const lintedAs = documentPath(uri);
-      if (lintedAs) deployment.removed(lintedAs);
+      if (lintedAs) {
+        deployment.removed(lintedAs);
+        shown.set(lintedAs, []);
+      }
       if (file) {
         files.setOpen(file, undefined);
         // Closing an unsaved .env puts the disk's version back in effect.
@@ -363,7 +374,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const stale = () => documents.get(uri) !== doc || doc.version !== version || configs.generation !== generation;
     const now = await current(doc);
     if (!now || stale()) return;
-    const publish = (findings: Finding[]) => connection.sendDiagnostics({ uri, version, diagnostics: withDeployment(now.ref.file, findings).map((f) => toDiagnostic(f, now.ref, options.bundleDir)) });
+    const publish = (findings: Finding[]) => {
+      const all = withDeployment(now.ref.file, findings);
+      shown.set(now.ref.file, all);
+      return connection.sendDiagnostics({ uri, version, diagnostics: all.map((f) => toDiagnostic(f, now.ref, options.bundleDir)) });
+    };
     if (now.excluded) return publish([]);
     // The synchronous rules' findings at once; the asynchronous rules' (and a worker's) when they are in.
     const sync = linter.isLarge(doc) ? undefined : linter.findings(doc, now.ref.file, now.inputs);
@@ -431,11 +446,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onRequest(
     EXPOSURE_REQUEST,
-    guard('the exposure overview', async () => exposureOf(deployment, await deploymentConfig(), async (file) => {
-      const doc = documents.get(clientUris.get(path.resolve(file)) ?? fileUri(file));
-      const own = doc ? (await currentFindings(doc))?.findings : await scanner.findingsOnDisk(file);
-      return withDeployment(file, own ?? []);
-    }), { entries: [] }),
+    guard('the exposure overview', async () => exposureOf(deployment, await deploymentConfig(), (file) => shown.get(file)), { entries: [] }),
   );
 
   connection.onShutdown(() => {
