@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { detectFormat, FORMATS, lintText, type Format } from '../../rules';
+import { buildExposure, detectFormat, FORMATS, lintProject, lintText, memoryFileSystem, Project, type Format } from '../../rules';
 
 /**
  * Bad input never throws: truncations and seeded random mutations of every example and fixture,
@@ -79,4 +79,63 @@ describe('robustness', () => {
       check(`/p/huge-${format}`, 'a: b\n'.repeat(100_000), format);
     });
   }
+});
+
+/**
+ * The same across files: a workspace whose files include and import each other (globs, cycles,
+ * self-includes, a deployment with a proxy in front of a published port), every file truncated and
+ * mutated in turn while the others stay whole. Linted as the CLI lints a folder (project, facts,
+ * deployment rules, the overview): nothing throws.
+ */
+const rethrow = ({ rule, error }: { rule: string; error: unknown }) => {
+  throw new Error(`${rule} threw: ${(error as Error)?.stack ?? error}`);
+};
+
+async function lintWithOverview(files: Record<string, string>) {
+  const fs = memoryFileSystem(files);
+  const project = new Project(fs, { onRuleError: rethrow });
+  const { findings } = await lintProject(project, Object.entries(files).map(([file, text]) => ({ file, text })), { onRuleError: rethrow, workspace: { read: (p) => fs.read(p) } }, fs.stamp);
+  return { findings, exposure: buildExposure(project.all().map((f) => f.facts), findings) };
+}
+
+describe('robustness across files', () => {
+  const base: Record<string, string> = {
+    '/w/compose.yaml': readFileSync(join(root, 'examples/docker-compose.yml'), 'utf8'),
+    '/w/Caddyfile': readFileSync(join(root, 'examples/Caddyfile'), 'utf8') + '\nimport sites/*\nimport Caddyfile\n',
+    '/w/sites/a.caddy': 'a.example.com {\n\timport ../snippets/auth.caddy\n\treverse_proxy localhost:11434\n}\n',
+    '/w/sites/b.caddy': 'import a.caddy\n(snip) {\n\tbasic_auth {\n\t\tadmin hunter2\n\t}\n}\n',
+    '/w/snippets/auth.caddy': 'basic_auth {\n\t{$U} {$H}\n}\nimport ../sites/b.caddy\n',
+    '/w/nginx/nginx.conf': 'events {}\nhttp {\n  limit_req_zone $binary_remote_addr zone=one:10m rate=1r/s;\n  include conf.d/*.conf;\n  include nginx.conf;\n}\n',
+    '/w/nginx/conf.d/ollama.conf': readFileSync(join(root, 'examples/nginx/sites-available/ollama.conf'), 'utf8') + '\nserver {\n  location / {\n    include snippets/auth.conf;\n    limit_req zone=one;\n    proxy_pass http://backend;\n  }\n}\nupstream backend { server 127.0.0.1:3000; }\n',
+    '/w/nginx/snippets/auth.conf': 'auth_basic "x";\nauth_basic_user_file /etc/nginx/htpasswd;\ninclude snippets/auth.conf;\n',
+    '/w/ollama.service.d/override.conf': readFileSync(join(root, 'examples/systemd/ollama.service.d/override.conf'), 'utf8'),
+  };
+
+  it('never throws while any one file is cut short or mutated', async () => {
+    const random = rng(8);
+    let runs = 0;
+    for (const file of Object.keys(base)) {
+      const text = base[file];
+      const variants = [0.2, 0.5, 0.8].map((cut) => text.slice(0, Math.floor(text.length * cut)));
+      for (let i = 0; i < 3; i++) {
+        const at = Math.floor(random() * text.length);
+        variants.push(text.slice(0, at) + JUNK[Math.floor(random() * JUNK.length)] + text.slice(at + 1));
+      }
+      for (const v of variants) {
+        const files = { ...base, [file]: v };
+        const { findings, exposure } = await lintWithOverview(files);
+        assert.ok(Array.isArray(findings) && Array.isArray(exposure.entries));
+        runs++;
+      }
+    }
+    assert.equal(runs, Object.keys(base).length * 6);
+  });
+
+  it('finds the cross-file problems of the whole workspace', async () => {
+    const { findings, exposure } = await lintWithOverview(base);
+    assert.ok(exposure.entries.length > 0);
+    // The imported password is reported at the import; the bypass at the published port.
+    assert.ok(findings.some((f) => f.rule === 'caddy/plaintext-basic-auth-password' && f.file === '/w/Caddyfile'));
+    assert.ok(findings.some((f) => f.rule === 'deployment/proxy-bypass' && f.file === '/w/compose.yaml'));
+  });
 });
