@@ -23,34 +23,37 @@ export function generateCaddyfile(targetLines: number): string {
   out.push('(proxy) {', '\treverse_proxy {args[0]} {', '\t\theader_up X-Real-IP {remote_host}', '\t\tflush_interval -1', '\t}', '}', '');
   let n = 0;
   while (out.length < targetLines - 2) {
-    const ollama = n % 5 === 0;
-    out.push(
-      `site${n}.example.com, www.site${n}.example.com {`,
-      `\timport common${n % 20} site${n}`,
-      '\t@api path /api/* /v1/*',
-      '\tbasic_auth @api {',
-      '\t\talice $2a$14$Zkx19XLiW6VYouLHR5NmfOFU0z2GTNmpkT/5qqR7hx4IjWJPDhjvG',
-      '\t}',
-      '\thandle_path /static/* {',
-      '\t\troot * /srv/static',
-      '\t\tfile_server',
-      '\t}',
-      '\thandle /api/* {',
-      ollama ? '\t\treverse_proxy localhost:11434' : `\t\timport proxy app${n}:8080`,
-      '\t}',
-      '\trespond /health "ok" 200',
-      '\thandle {',
-      `\t\treverse_proxy "app${n}:3000" {`,
-      '\t\t\thealth_uri /healthz',
-      '\t\t}',
-      '\t}',
-      '}',
-      '',
-    );
+    out.push(...site(n, ['\t@api path /api/* /v1/*', '\tbasic_auth @api {', `\t\talice ${HASH}`, '\t}'], '\t\treverse_proxy localhost:11434'));
     n++;
   }
   out.push('import sites.d/*.caddy', '');
   return out.join('\n');
+}
+
+const HASH = '$2a$14$Zkx19XLiW6VYouLHR5NmfOFU0z2GTNmpkT/5qqR7hx4IjWJPDhjvG';
+
+/** Site `n`: its auth lines, static files, an API proxy (Ollama for every fifth site), the app. */
+function site(n: number, auth: string[], ollamaProxy: string): string[] {
+  return [
+    `site${n}.example.com, www.site${n}.example.com {`,
+    `\timport common${n % 20} site${n}`,
+    ...auth,
+    '\thandle_path /static/* {',
+    '\t\troot * /srv/static',
+    '\t\tfile_server',
+    '\t}',
+    '\thandle /api/* {',
+    n % 5 === 0 ? ollamaProxy : `\t\timport proxy app${n}:8080`,
+    '\t}',
+    '\trespond /health "ok" 200',
+    '\thandle {',
+    `\t\treverse_proxy "app${n}:3000" {`,
+    '\t\t\thealth_uri /healthz',
+    '\t\t}',
+    '\t}',
+    '}',
+    '',
+  ];
 }
 
 /**
@@ -67,7 +70,7 @@ export function generateCaddyWorkspace(targetLines: number): Record<string, stri
     files[`${dir}/snippets/common${i}.caddy`] = [`(common${i}) {`, '\tencode zstd gzip', '\timport ../fragments/headers.caddy', '\tlog {', `\t\toutput file /var/log/caddy/{args[0]}-${i}.log`, '\t}', '}', ''].join('\n');
   }
   files[`${dir}/fragments/headers.caddy`] = ['header {', '\tStrict-Transport-Security "max-age=31536000"', '\tX-Content-Type-Options nosniff', '\t-Server', '}', ''].join('\n');
-  files[`${dir}/fragments/auth.caddy`] = ['@api path /api/* /v1/*', 'basic_auth @api {', '\talice $2a$14$Zkx19XLiW6VYouLHR5NmfOFU0z2GTNmpkT/5qqR7hx4IjWJPDhjvG', '}', ''].join('\n');
+  files[`${dir}/fragments/auth.caddy`] = ['@api path /api/* /v1/*', 'basic_auth @api {', `\talice ${HASH}`, '}', ''].join('\n');
   files[`${dir}/fragments/ollama.caddy`] = ['reverse_proxy localhost:11434 {', '\theader_up Host localhost:11434', '\tflush_interval -1', '}', ''].join('\n');
   root.push('import sites/*.caddy', '');
   files[`${dir}/Caddyfile`] = root.join('\n');
@@ -75,27 +78,7 @@ export function generateCaddyWorkspace(targetLines: number): Record<string, stri
   for (let f = 0, n = 0; count() < targetLines; f++) {
     const out: string[] = [];
     for (let k = 0; k < 10; k++, n++) {
-      const ollama = n % 5 === 0;
-      out.push(
-        `site${n}.example.com, www.site${n}.example.com {`,
-        `\timport common${n % 20} site${n}`,
-        '\timport ../fragments/auth.caddy',
-        '\thandle_path /static/* {',
-        '\t\troot * /srv/static',
-        '\t\tfile_server',
-        '\t}',
-        '\thandle /api/* {',
-        ollama ? '\t\timport ../fragments/ollama.caddy' : `\t\timport proxy app${n}:8080`,
-        '\t}',
-        '\trespond /health "ok" 200',
-        '\thandle {',
-        `\t\treverse_proxy "app${n}:3000" {`,
-        '\t\t\thealth_uri /healthz',
-        '\t\t}',
-        '\t}',
-        '}',
-        '',
-      );
+      out.push(...site(n, ['\timport ../fragments/auth.caddy'], '\t\timport ../fragments/ollama.caddy'));
     }
     files[`${dir}/sites/site${String(f).padStart(3, '0')}.caddy`] = out.join('\n');
   }
