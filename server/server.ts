@@ -63,7 +63,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const deployment = new Deployment(files, {
     relint: (file) => relintFile(file),
     config: () => deploymentConfig(),
-    changed: () => void connection.sendNotification(EXPOSURE_CHANGED).catch(() => {}),
+    changed: () => {
+      watchReferences();
+      void connection.sendNotification(EXPOSURE_CHANGED).catch(() => {});
+    },
     error: (message) => connection.console.error(`Portcullis: ${message}`),
   });
   const linter = new Linter(
@@ -99,6 +102,29 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     project: deployment.project,
     forget: (file) => deployment.removed(file),
   });
+
+  /**
+   * Included and imported files need not have a config file's name (`import sites/*.caddy`): the
+   * patterns the workspace's files reference are watched too, re-registered when they change.
+   */
+  let watchedReferences = '';
+  let referenceWatch: Promise<{ dispose(): void } | undefined> = Promise.resolve(undefined);
+  function watchReferences(): void {
+    if (!capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) return;
+    const patterns = deployment.project.referencePatterns();
+    const key = patterns.join('\n');
+    if (key === watchedReferences) return;
+    watchedReferences = key;
+    referenceWatch = referenceWatch.then(async (previous) => {
+      previous?.dispose();
+      if (!patterns.length) return undefined;
+      // Absolute patterns: VS Code matches a string glob against absolute paths.
+      return connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: patterns.map((globPattern) => ({ globPattern })) }).catch((error) => {
+        logFailure('watching included files')(error);
+        return undefined;
+      });
+    });
+  }
 
   /** What the deployment rules and the overview run under: the first workspace folder's configuration. */
   async function deploymentConfig() {
@@ -263,6 +289,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       for (const change of params.changes) {
         const file = filePath(change.uri);
         if (!file) continue;
+        // An included or imported file, whatever its name: what pulls it in is linted again.
+        for (const r of deployment.project.referrers(file)) relintFile(r);
         if (isSharedInput(file)) subtrees.add(path.dirname(file));
         else if (change.type === FileChangeType.Deleted) {
           scanner.deleted(file);

@@ -102,6 +102,11 @@ export class Project implements ProjectView {
     return out.sort();
   }
 
+  /** Every pattern some file references, sorted: what an editor must watch besides the config files. */
+  referencePatterns(): string[] {
+    return [...new Set([...this.linking.values()].flat())].sort();
+  }
+
   /** Every file whose findings may change when `absPath` does: what includes it (transitively) and what it includes. */
   dependents(absPath: string): string[] {
     const file = normalize(absPath);

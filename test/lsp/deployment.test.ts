@@ -134,6 +134,21 @@ describe('the deployment across files, over JSON-RPC', () => {
     await until('the bypass back from the disk', () => last(f.compose)?.version === undefined && codes(f.compose).includes(BYPASS));
   });
 
+  it('watches what a Caddyfile imports, whatever its name, and re-lints the importer when it changes', async () => {
+    const importer = write(path.join(tmp, 'imp', 'Caddyfile'), lines('import sites/*.caddy'));
+    const site = write(path.join(tmp, 'imp', 'sites', 'ai.caddy'), lines('ai.example.com {', '\treverse_proxy localhost:11434 {', '\t\theader_up Host localhost:11434', '\t}', '}'));
+    client.send('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(importer), type: 1 }] });
+    await until('proxy-without-auth at the import', () => codes(importer).includes('caddy/proxy-without-auth'));
+    assert.deepEqual(last(importer)!.diagnostics.find((d) => d.code === 'caddy/proxy-without-auth')!.range.start, { line: 0, character: 0 });
+    const pattern = path.join(tmp, 'imp', 'sites', '*.caddy');
+    await until('a watcher for the imported files', () => client.registrations.some((r) => r.method === 'workspace/didChangeWatchedFiles' && r.registerOptions.watchers.some((w: { globPattern: string }) => w.globPattern === pattern)));
+    changeOnDisk(site, lines('ai.example.com {', '\tbasic_auth {', '\t\t{$AUTH_USER} {$AUTH_HASH}', '\t}', '\treverse_proxy localhost:11434 {', '\t\theader_up Host localhost:11434', '\t}', '}'));
+    await until('proxy-without-auth gone from the importer', () => !codes(importer).includes('caddy/proxy-without-auth'));
+    fs.rmSync(path.join(tmp, 'imp'), { recursive: true });
+    client.send('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(tmp, 'imp')), type: 3 }] });
+    await until('the importer cleared', () => codes(importer).length === 0);
+  });
+
   it('answers portcullis/exposure with the entry points, what is behind them, and the worst finding', async () => {
     const before = exposureChanged;
     const exposure = await client.request<{ entries: any[] }>('portcullis/exposure', {});

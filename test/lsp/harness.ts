@@ -107,6 +107,7 @@ export class LspClient {
   readonly published: PublishDiagnostics[] = [];
   readonly logs: { type: number; message: string }[] = [];
   readonly registrations: { method: string; registerOptions?: any }[] = [];
+  readonly unregistrations: { id: string; method: string }[] = [];
   /** Tokens the server asked for with `window/workDoneProgress/create`, and its `$/progress` reports. */
   readonly progressTokens: (string | number)[] = [];
   readonly progress: { token: string | number; value: { kind: 'begin' | 'report' | 'end'; title?: string; message?: string; cancellable?: boolean } }[] = [];
@@ -151,6 +152,10 @@ export class LspClient {
     connection.onRequest('client/registerCapability', (p: { registrations: { method: string; registerOptions?: any }[] }) => {
       this.registrations.push(...p.registrations);
       this.notify();
+      return null;
+    });
+    connection.onRequest('client/unregisterCapability', (p: { unregisterations: { id: string; method: string }[] }) => {
+      this.unregistrations.push(...p.unregisterations);
       return null;
     });
     connection.onRequest('workspace/workspaceFolders', () => null);
