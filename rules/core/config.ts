@@ -8,13 +8,15 @@ export interface Config {
   enable: boolean;
   /** Per-rule severity overrides, `off` to disable. */
   rules: Record<string, RuleSetting>;
+  /** Per-rule options, written `"rule": ["warning", { … }]` (as ESLint does); the rule's doc lists them. */
+  ruleOptions: Record<string, Readonly<Record<string, unknown>>>;
   /** Additions to the service knowledge table. */
   services: ServiceInfo[];
   /** Globs (relative to the workspace or the config file) of files never linted. */
   exclude: string[];
 }
 
-export const DEFAULT_CONFIG: Config = { enable: true, rules: {}, services: [], exclude: [] };
+export const DEFAULT_CONFIG: Config = { enable: true, rules: {}, ruleOptions: {}, services: [], exclude: [] };
 
 export interface ConfigProblem {
   message: string;
@@ -39,9 +41,13 @@ export function normalizeConfig(raw: unknown, problems: ConfigProblem[] = []): P
   if (r.rules !== undefined) {
     if (r.rules && typeof r.rules === 'object' && !Array.isArray(r.rules)) {
       out.rules = {};
+      const isSetting = (v: unknown): v is RuleSetting => v === 'off' || (typeof v === 'string' && (SEVERITIES as readonly string[]).includes(v));
       for (const [id, v] of Object.entries(r.rules as Record<string, unknown>)) {
-        if (v === 'off' || (typeof v === 'string' && (SEVERITIES as readonly string[]).includes(v))) out.rules[id] = v as RuleSetting;
-        else problems.push({ message: `rule "${id}": expected one of off, ${SEVERITIES.join(', ')}` });
+        if (isSetting(v)) out.rules[id] = v;
+        else if (Array.isArray(v) && v.length === 2 && isSetting(v[0]) && v[1] && typeof v[1] === 'object' && !Array.isArray(v[1])) {
+          out.rules[id] = v[0];
+          (out.ruleOptions ??= {})[id] = v[1] as Record<string, unknown>;
+        } else problems.push({ message: `rule "${id}": expected one of off, ${SEVERITIES.join(', ')}, or [severity, {options}]` });
       }
     } else problems.push({ message: '"rules" must be an object of rule id to severity' });
   }
@@ -78,10 +84,11 @@ function sanitizeService(s: Record<string, unknown>): ServiceInfo {
 
 /** Later layers win; rule overrides and service lists are merged key by key. */
 export function mergeConfig(...layers: Partial<Config>[]): Config {
-  const out: Config = { ...DEFAULT_CONFIG, rules: {}, services: [], exclude: [] };
+  const out: Config = { ...DEFAULT_CONFIG, rules: {}, ruleOptions: {}, services: [], exclude: [] };
   for (const l of layers) {
     if (l.enable !== undefined) out.enable = l.enable;
     if (l.rules) Object.assign(out.rules, l.rules);
+    if (l.ruleOptions) Object.assign(out.ruleOptions, l.ruleOptions);
     if (l.services) out.services.push(...l.services);
     if (l.exclude) out.exclude.push(...l.exclude);
   }

@@ -186,6 +186,11 @@ function collect(doc: Sink, rule: Rule<any>, setting: Config['rules'][string] | 
 
 const byPlace = (a: Finding, b: Finding) => (a.file === b.file ? 0 : a.file < b.file ? -1 : 1) || compareRanges(a.range, b.range) || a.rule.localeCompare(b.rule);
 
+/** The context a rule runs in: the document's, with the user's options for that rule when there are any. */
+function withOptions(ctx: RuleContext, options: Readonly<Record<string, unknown>> | undefined): RuleContext {
+  return options ? { ...ctx, options } : ctx;
+}
+
 /** The rules to run on a document under these options, each with its setting and model; none when disabled. */
 function plan(doc: ParsedDocument, options: LintOptions) {
   const config = options.config ?? DEFAULT_CONFIG;
@@ -193,7 +198,7 @@ function plan(doc: ParsedDocument, options: LintOptions) {
   if (!config.enable || !module) return undefined;
   const ctx = contextFor(doc, config, options);
   const rules = applicableRules(module, doc, ctx, options)
-    .map((r) => ({ ...r, setting: config.rules[r.rule.id] }))
+    .map((r) => ({ ...r, setting: config.rules[r.rule.id], ctx: withOptions(ctx, config.ruleOptions[r.rule.id]) }))
     .filter((r) => r.setting !== 'off');
   return { ctx, rules };
 }
@@ -203,10 +208,10 @@ export function runRules(doc: ParsedDocument, options: LintOptions = {}): Findin
   if (!p) return [];
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  for (const { rule, model, setting } of p.rules) {
+  for (const { rule, model, setting, ctx } of p.rules) {
     let reports;
     try {
-      reports = rule.check(model(), p.ctx);
+      reports = rule.check(model(), ctx);
     } catch (error) {
       options.onRuleError?.({ rule: rule.id, error });
       continue;
@@ -226,11 +231,11 @@ export async function runAsyncRules(doc: ParsedDocument, options: LintOptions = 
   if (!p) return [];
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  for (const { rule, model, setting } of p.rules) {
+  for (const { rule, model, setting, ctx } of p.rules) {
     if (!rule.checkAsync) continue;
     let reports;
     try {
-      reports = await rule.checkAsync(model(), p.ctx);
+      reports = await rule.checkAsync(model(), ctx);
     } catch (error) {
       options.onRuleError?.({ rule: rule.id, error });
       continue;
@@ -355,7 +360,7 @@ export function runDeploymentRules(files: readonly DocumentFacts[], options: Lin
     if (setting === 'off') continue;
     let reports;
     try {
-      reports = rule.check(input, ctx);
+      reports = rule.check(input, withOptions(ctx, config.ruleOptions[rule.id]));
     } catch (error) {
       options.onRuleError?.({ rule: rule.id, error });
       continue;

@@ -245,7 +245,7 @@ describe('linting: one parse per version, failures logged once', () => {
   it('parses a version once, logs a throwing rule once per session and keeps the other findings', () => {
     const errors: string[] = [];
     const linter = new Linter({ error: (m) => errors.push(m), info: () => {} });
-    const config = { config: { enable: true, rules: {}, services: [], exclude: [] }, workspace: new WorkspaceFiles(), workspaceGeneration: 0 };
+    const config = { config: { enable: true, rules: {}, ruleOptions: {}, services: [], exclude: [] }, workspace: new WorkspaceFiles(), workspaceGeneration: 0 };
     const doc = (version: number, text: string, uri = 'file:///w/app.service') => ({ uri, version, languageId: 'plaintext', getText: () => text });
 
     const first = linter.findings(doc(1, '[Service]\n'), '/w/app.service', config);
@@ -272,7 +272,7 @@ describe('lint workers', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-worker-'));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const job: LintJob = { file: '/w/compose.yaml', text: 'services: {}\n', languageId: 'yaml', config: { enable: true, rules: {}, services: [], exclude: [] }, openFiles: [] };
+  const job: LintJob = { file: '/w/compose.yaml', text: 'services: {}\n', languageId: 'yaml', config: { enable: true, rules: {}, ruleOptions: {}, services: [], exclude: [] }, openFiles: [] };
   const script = (name: string, body: string) => {
     const file = path.join(dir, name);
     fs.writeFileSync(file, body);

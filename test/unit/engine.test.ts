@@ -112,6 +112,24 @@ describe('config', () => {
     assert.deepEqual(mergeConfig({ rules: { x: 'off' } }, { rules: { y: 'error' } }).rules, { x: 'off', y: 'error' });
   });
 
+  it('takes per-rule options as [severity, {options}], and gives each rule only its own', () => {
+    const problems: { message: string }[] = [];
+    const c = normalizeConfig({ rules: { 'caddy/opts': ['info', { domains: ['example.com'] }], 'a/bad': ['info', 'x'], 'a/short': ['info'] } }, problems);
+    assert.deepEqual(c, { rules: { 'caddy/opts': 'info' }, ruleOptions: { 'caddy/opts': { domains: ['example.com'] } } });
+    assert.deepEqual(problems.map((p) => p.message.slice(0, 11)), ['rule "a/bad', 'rule "a/sho']);
+    const merged = mergeConfig({ ruleOptions: { 'caddy/opts': { a: 1 } } }, c);
+    assert.deepEqual(merged.ruleOptions, { 'caddy/opts': { domains: ['example.com'] } });
+    const seen: Record<string, unknown> = {};
+    const probe = (id: string) => ({ id, format: 'caddy' as const, severity: 'warning' as const, summary: id, check: (_m: unknown, ctx: { options?: unknown }) => ((seen[id] = ctx.options), []) });
+    const restore = registerFormat({ format: 'caddy', parse: (text) => text, rules: [probe('caddy/opts'), probe('caddy/none')] });
+    try {
+      lintText('/p/Caddyfile', 'x {\n}\n', { config: merged });
+      assert.deepEqual(seen, { 'caddy/opts': { domains: ['example.com'] }, 'caddy/none': undefined });
+    } finally {
+      restore();
+    }
+  });
+
   it('adds the user\'s services to the knowledge table', () => {
     const text = lines('services:', '  llm:', '    image: acme/private-llm:1', '    ports:', '      - "9999:9999"');
     const config = { services: [{ name: 'Acme LLM', images: ['acme/private-llm'], noAuth: true }] };
