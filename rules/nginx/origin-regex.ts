@@ -26,7 +26,19 @@ export type WeaknessKind =
   /** A host name no browser sends (`yandex.rucmd=x`, upper case). */
   | 'invalid-host'
   /** (Origin) a path after the host: an Origin never has one. */
-  | 'origin-path';
+  | 'origin-path'
+  /** (option `domains`) a host outside the trusted domains. */
+  | 'untrusted-domain'
+  /** (option `httpsOnly`) a scheme other than https. */
+  | 'insecure-scheme';
+
+/** The user's policy (the rule's options): which domains are trusted, whether http is. */
+export interface OriginPolicy {
+  /** Trusted domains, lower case: each and its subdomains may pass, no other host. */
+  domains?: readonly string[];
+  /** Only `https://` may pass. */
+  httpsOnly?: boolean;
+}
 
 export interface Weakness {
   kind: WeaknessKind;
@@ -34,12 +46,12 @@ export interface Weakness {
   example?: string;
   /** The part of the pattern at fault, as written (`[^/]+`, `.`). */
   culprit?: string;
-  /** The host the regex accepts, for invalid-host. */
+  /** The host the regex accepts, for invalid-host and untrusted-domain. */
   host?: string;
 }
 
 /** Worst first: the weakness reported when a pattern has several. */
-const ORDER: WeaknessKind[] = ['unanchored-start', 'open-scheme', 'unanchored-end', 'open-domain', 'open-host', 'no-scheme', 'invalid-host', 'origin-path'];
+const ORDER: WeaknessKind[] = ['unanchored-start', 'open-scheme', 'unanchored-end', 'open-domain', 'open-host', 'untrusted-domain', 'insecure-scheme', 'no-scheme', 'invalid-host', 'origin-path'];
 
 /**
  * Public suffixes of two labels that are common in such checks: the registrable domain has three
@@ -52,14 +64,17 @@ const TWO_LEVEL_SUFFIXES = new Set([
   'appspot.com', 'azurewebsites.net', 'cloudfront.net', 'onrender.com', 'fly.dev', 'ngrok.io', 'ngrok-free.app', 'glitch.me', 'repl.co',
 ]);
 
-/** The worst weakness of `pattern` as a check of `header`; undefined when it is sound or unreadable. */
-export function originRegexWeakness(pattern: string, ignoreCase: boolean, header: Header): Weakness | undefined {
+/**
+ * The worst weakness of `pattern` as a check of `header` (under the user's `policy`, when given);
+ * undefined when it is sound or unreadable.
+ */
+export function originRegexWeakness(pattern: string, ignoreCase: boolean, header: Header, policy: OriginPolicy = {}): Weakness | undefined {
   const regex = parseRegex(pattern, ignoreCase);
   if (!regex) return undefined;
   let worst: Weakness | undefined;
   let matchesRealValue = false;
   for (const shape of shapes(regex)) {
-    const w = shapeWeakness(shape, header, regex.ignoreCase);
+    const w = shapeWeakness(shape, header, regex.ignoreCase, policy);
     if (!w || !NEVER.includes(w.kind)) matchesRealValue = true;
     if (w && (!worst || ORDER.indexOf(w.kind) < ORDER.indexOf(worst.kind))) worst = w;
     if (worst?.kind === ORDER[0]) break;
@@ -78,7 +93,7 @@ const PROBES = [':', '/', '.', '-', '@', '?', '#', '!', '`', ' ', '_', '0', 'é'
 const lettersOnly = (s: CharSet) => !PROBES.some((p) => s.has(p));
 const digitsOnly = (s: CharSet) => s.has('0') && !['a', 'z', 'A', ...PROBES.filter((p) => p !== '0')].some((p) => s.has(p));
 
-function shapeWeakness(shape: Atom[], header: Header, icase: boolean): Weakness | undefined {
+function shapeWeakness(shape: Atom[], header: Header, icase: boolean, policy: OriginPolicy): Weakness | undefined {
   // Anchors count at the ends only; elsewhere they make a shape that never matches, which a
   // missing `^` still turns into "contains".
   const anchoredStart = shape[0]?.kind === 'start';
@@ -126,8 +141,26 @@ function shapeWeakness(shape: Atom[], header: Header, icase: boolean): Weakness 
 
   const bad = host.find((a) => a.kind === 'char' && !/[a-z0-9.\-_]/.test(a.c));
   if (bad) return { kind: 'invalid-host', host: render(host, -1) };
+  const hostText = render(body.slice(hostStart, hostEnd), -1);
+  // A host starting with "." (`([^/]+)?\.example\.com` without its group) is none a browser sends.
+  if (policy.domains && !hostText.startsWith('.') && !hostText.includes('..') && !trusted(body.slice(hostStart, hostEnd), policy.domains)) {
+    return { kind: 'untrusted-domain', host: hostText, example: render(body, -1) };
+  }
+  const schemeText = render(body.slice(0, scheme), -1).toLowerCase();
+  if (policy.httpsOnly && schemeText !== 'https') return { kind: 'insecure-scheme', culprit: schemeText, example: render(body, -1) };
   if (header === 'origin' && rest < body.length) return { kind: 'origin-path', example: render(body, -1) };
   return undefined;
+}
+
+/**
+ * Whether every host these atoms match is a trusted domain or one of its subdomains: the literal
+ * end of the host must be the domain, after a literal "." when anything else comes before it.
+ */
+function trusted(host: Body[], domains: readonly string[]): boolean {
+  let i = host.length;
+  while (i > 0 && host[i - 1].kind === 'char') i--;
+  const suffix = render(host.slice(i), -1).toLowerCase();
+  return domains.some((d) => suffix.endsWith(`.${d}`) || (i === 0 && suffix === d));
 }
 
 /** The index of the `:` of `://` after a literal scheme, or undefined. */

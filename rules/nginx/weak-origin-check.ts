@@ -1,6 +1,6 @@
 import type { Fix, Report, Rule, RuleContext } from '../core/types';
 import { named, type Directive, type NginxModel, type Word } from './model';
-import { originRegexWeakness, type Header, type Weakness } from './origin-regex';
+import { originRegexWeakness, type Header, type OriginPolicy, type Weakness } from './origin-regex';
 
 /** The variables of the headers a browser sets to say which site a request comes from. */
 const HEADERS: Record<string, Header> = { $http_origin: 'origin', $http_referer: 'referer' };
@@ -12,6 +12,7 @@ export const rule: Rule<NginxModel> = {
   summary: 'An Origin or Referer regex that another site can satisfy',
   check(model, ctx) {
     const reports: Report[] = [];
+    const policy = policyOf(ctx.options);
     for (const d of named(model, 'if')) {
       const c = regexCondition(d);
       if (!c) continue;
@@ -23,8 +24,8 @@ export const rule: Rule<NginxModel> = {
       // A match that only refuses is a block list: matching too much only blocks more.
       if (!header || !namesAHost(c.pattern) || (!c.op.startsWith('!') && onlyRefuses(d))) continue;
       const icase = c.op.endsWith('*');
-      const weakness = originRegexWeakness(c.pattern, icase, header);
-      if (weakness) reports.push({ range: ctx.range(c.regex.start, c.end), message: explain(weakness, header, c.pattern), fixes: escapeDots(ctx, c.regex, 0, c.pattern, icase, header, weakness) });
+      const weakness = originRegexWeakness(c.pattern, icase, header, policy);
+      if (weakness) reports.push({ range: ctx.range(c.regex.start, c.end), message: explain(weakness, header, c.pattern, policy), fixes: fixesFor(ctx, c.regex, 0, c.pattern, icase, header, weakness, policy) });
     }
     // `map $http_origin $cors { ~^https://… $http_origin; }`: each regex key that grants something
     // is such a check (a CORS allow list). Maps over the Referer are mostly spam block lists.
@@ -34,13 +35,33 @@ export const rule: Rule<NginxModel> = {
         const key = entry.nameWord;
         const m = /^~(\*?)(.*)$/s.exec(key.value);
         if (!m || /^(|0|false|off|no)$/i.test(entry.args[0]?.value ?? '') || !namesAHost(m[2])) continue;
-        const weakness = originRegexWeakness(m[2], m[1] === '*', 'origin');
-        if (weakness) reports.push({ range: ctx.range(key.start, key.end), message: explain(weakness, 'origin', m[2]), fixes: escapeDots(ctx, key, 1 + m[1].length, m[2], m[1] === '*', 'origin', weakness) });
+        const weakness = originRegexWeakness(m[2], m[1] === '*', 'origin', policy);
+        if (weakness) reports.push({ range: ctx.range(key.start, key.end), message: explain(weakness, 'origin', m[2], policy), fixes: fixesFor(ctx, key, 1 + m[1].length, m[2], m[1] === '*', 'origin', weakness, policy) });
       }
     }
     return reports;
   },
 };
+
+/**
+ * The options `domains` (trusted domains: each and its subdomains may pass) and `httpsOnly`.
+ * Values of the wrong type are ignored, as are entries that are not host names; `*` (gixy's
+ * default) or no usable entry means any domain.
+ */
+function policyOf(options: Readonly<Record<string, unknown>> | undefined): OriginPolicy {
+  const policy: OriginPolicy = {};
+  if (options?.httpsOnly === true) policy.httpsOnly = true;
+  const raw = options?.domains;
+  if (Array.isArray(raw) && !raw.includes('*')) {
+    const domains = raw
+      .filter((d): d is string => typeof d === 'string')
+      // Forgiving about how a domain is written: "https://Example.com/", "*.example.com", "example.com.".
+      .map((d) => d.trim().toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/\/+$/, '').replace(/^\*?\./, '').replace(/\.$/, ''))
+      .filter((d) => /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$|^\[[0-9a-f:.]+\]$/.test(d));
+    if (domains.length) policy.domains = [...new Set(domains)];
+  }
+  return policy;
+}
 
 function misspelledReferer(ctx: RuleContext, c: RegexCondition): Report {
   const range = ctx.range(c.variable.start, c.variable.end);
@@ -51,16 +72,34 @@ function misspelledReferer(ctx: RuleContext, c: RegexCondition): Report {
   };
 }
 
+function fixesFor(ctx: RuleContext, word: Word, skip: number, pattern: string, icase: boolean, header: Header, weakness: Weakness, policy: OriginPolicy): Fix[] {
+  // Only where the word is written as nginx reads it: offsets in the pattern are offsets in the text.
+  const open = word.quote ? word.start + 1 : word.start;
+  if (ctx.text.slice(open, open + skip + pattern.length) !== word.value.slice(0, skip + pattern.length)) return [];
+  const at = open + skip;
+  if (weakness.kind === 'open-domain' && weakness.culprit === '.') return escapeDots(ctx, at, pattern, icase, header, policy);
+  if (weakness.kind === 'insecure-scheme') return requireHttps(ctx, at, pattern, icase, header, policy);
+  return [];
+}
+
+/**
+ * `^https?://example\.com$` under `httpsOnly`: dropping the "?" of every `https?` leaves the https
+ * check that was meant. Offered when that leaves a sound check.
+ */
+function requireHttps(ctx: RuleContext, at: number, pattern: string, icase: boolean, header: Header, policy: OriginPolicy): Fix[] {
+  const marks = [...pattern.matchAll(/https\?/gi)].map((m) => m.index + 'https'.length);
+  if (!marks.length) return [];
+  const fixed = marks.reduceRight((p, i) => `${p.slice(0, i)}${p.slice(i + 1)}`, pattern);
+  if (originRegexWeakness(fixed, icase, header, policy)) return [];
+  return [{ title: 'Accept https only ("https://")', edits: marks.map((i) => ({ range: ctx.range(at + i, at + i + 1), newText: '' })), preferred: true }];
+}
+
 /**
  * `^https://app.example.com$` meant `app\.example\.com`: a dot between two letters or digits of a
  * name (or next to a group's parenthesis: `(www.)?`), outside a class and not repeated, is a dot
- * of the host. Offered when escaping those dots leaves a sound check, and only where the word is
- * written as nginx reads it (no escapes to undo).
+ * of the host. Offered when escaping those dots leaves a sound check.
  */
-function escapeDots(ctx: RuleContext, word: Word, skip: number, pattern: string, icase: boolean, header: Header, weakness: Weakness): Fix[] {
-  if (weakness.kind !== 'open-domain' || weakness.culprit !== '.') return [];
-  const open = word.quote ? word.start + 1 : word.start;
-  if (ctx.text.slice(open, open + skip + pattern.length) !== word.value.slice(0, skip + pattern.length)) return [];
+function escapeDots(ctx: RuleContext, at: number, pattern: string, icase: boolean, header: Header, policy: OriginPolicy): Fix[] {
   const dots: number[] = [];
   let inClass = false;
   for (let i = 0; i < pattern.length; i++) {
@@ -75,8 +114,7 @@ function escapeDots(ctx: RuleContext, word: Word, skip: number, pattern: string,
   }
   if (!dots.length) return [];
   const fixed = dots.reduceRight((p, i) => `${p.slice(0, i)}\\${p.slice(i)}`, pattern);
-  if (originRegexWeakness(fixed, icase, header)) return [];
-  const at = open + skip;
+  if (originRegexWeakness(fixed, icase, header, policy)) return [];
   return [{ title: 'Escape the dots of the host name ("\\.")', edits: dots.map((i) => ({ range: ctx.range(at + i, at + i), newText: '\\' })), preferred: true }];
 }
 
@@ -114,7 +152,7 @@ function regexCondition(d: Directive): RegexCondition | undefined {
   return { variable: { name: name.toLowerCase(), start: variable.end - name.length, end: variable.end }, op: op.value, regex, pattern, end };
 }
 
-function explain(w: Weakness, header: Header, pattern: string): string {
+function explain(w: Weakness, header: Header, pattern: string, policy: OriginPolicy): string {
   const name = header === 'origin' ? 'Origin' : 'Referer';
   const e = w.example ? `"${w.example}"` : '';
   switch (w.kind) {
@@ -132,6 +170,13 @@ function explain(w: Weakness, header: Header, pattern: string): string {
       return `This ${name} check has no scheme after "^": a browser's ${name} always starts with "https://" or "http://", so the regex never matches what it sends. Start it with "^https://".`;
     case 'invalid-host':
       return `This ${name} check accepts the host "${w.host}", which no browser sends: a "?", "/" or "." probably misses its escape (or the host is upper case in a case-sensitive check). Check the regex "${pattern}".`;
+    case 'untrusted-domain': {
+      const list = policy.domains ?? [];
+      const trusted = list.length > 3 ? `${list.slice(0, 3).join(', ')}…` : list.join(', ');
+      return `This ${name} check lets ${e} through: "${w.host}" is not one of the trusted domains (${trusted}) or their subdomains (option "domains"). Allow only hosts of those domains.`;
+    }
+    case 'insecure-scheme':
+      return `This ${name} check lets ${e} through: the scheme "${w.culprit}" is not https, and only https is trusted (option "httpsOnly"): a page served over plain http can be altered on its way. Write "https://" (no "s?").`;
     case 'origin-path':
       return `An Origin is only scheme://host[:port], with no path, so ${e} never matches what a browser sends. End the regex after the host with "$".`;
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { normalizeConfig } from '../../../rules/core/config';
 import { originRegexWeakness } from '../../../rules/nginx/origin-regex';
 import { assertFixWorks, lines, lint, only, rangeOf } from '../../helpers';
 
@@ -126,5 +127,83 @@ describe(RULE, () => {
     const text = lines('location / {', "    if ($http_referrer !~ '^https://example\\.com/') {", '        return 403;', '    }', '}');
     assert.deepEqual(check(text).map((f) => f.range), [rangeOf(text, '$http_referrer')]);
     assertFixWorks(text, RULE, undefined, text.replace('$http_referrer', '$http_referer'), { file: FILE });
+  });
+
+  describe('options', () => {
+    /** The rule's options as `.portcullis.json` sets them. */
+    const withOptions = (options: unknown) => ({ file: FILE, config: { rules: { [RULE]: 'warning' as const }, ruleOptions: { [RULE]: options as Record<string, unknown> } } });
+    const checkWith = (text: string, options: unknown) => only(lint(text, withOptions(options)), RULE);
+
+    it('domains: reports a check that lets a host of another domain through, and says which', () => {
+      const options = { domains: ['yandex.com'] };
+      const text = ifOrigin('"^https://([^/:]+)?\\.yandex\\.ru$"');
+      const found = checkWith(text, options);
+      assert.deepEqual(found.map((f) => f.range), [rangeOf(text, '"^https://([^/:]+)?\\.yandex\\.ru$"')]);
+      assert.match(found[0].message, /lets "https:\/\/abc\.yandex\.ru" through: "abc\.yandex\.ru" is not one of the trusted domains \(yandex\.com\)/);
+      assert.deepEqual(found[0].fixes, []);
+      // A literal host of another domain, in a map too; an IP address or localhost unless listed.
+      const map = lines('map $http_origin $cors {', '    ~^https://(www\\.)?example\\.com$ $http_origin;', '    ~^https://example\\.org$ $http_origin;', '}');
+      assert.deepEqual(checkWith(map, { domains: ['example.com'] }).map((f) => f.range), [rangeOf(map, '~^https://example\\.org$')]);
+      assert.match(checkWith(ifOrigin('"^http://localhost(:\\d+)?$"'), options)[0].message, /"localhost" is not one of/);
+      assert.deepEqual(checkWith(ifOrigin('"^http://localhost(:\\d+)?$"'), { domains: ['yandex.com', 'localhost'] }), []);
+      // Without the option, the same checks are sound.
+      assert.deepEqual(check(text), []);
+      assert.deepEqual(check(map), []);
+    });
+
+    it('domains: accepts the trusted domains and their subdomains, only past a literal dot', () => {
+      const options = { domains: ['example.com', 'webvisor.com'] };
+      for (const regex of ['^https://example\\.com$', '^https://([a-z0-9-]+\\.)?webvisor\\.com(:\\d+)?$', '^https://.*\\.example\\.com$', '^https://(app|api)\\.example\\.com$', '^https://(EXAMPLE|WebVisor)\\.COM$']) {
+        assert.deepEqual(checkWith(ifOrigin(`"${regex}"`, '!~*'), options), [], regex);
+      }
+      assert.deepEqual(checkWith(ifOrigin('"^https?://([^/]+\\.)?example\\.com/"', '!~', '$http_referer'), options), []);
+      // A trusted subdomain trusts its own subdomains only; "evilexample.com" is not under example.com.
+      assert.equal(originRegexWeakness('^https://[a-z]+\\.b\\.example\\.com$', false, 'origin', { domains: ['a.b.example.com'] })?.kind, 'untrusted-domain');
+      assert.equal(originRegexWeakness('^https://x\\.a\\.b\\.example\\.com$', false, 'origin', { domains: ['a.b.example.com'] }), undefined);
+      assert.equal(originRegexWeakness('^https://evilexample\\.com$', false, 'origin', { domains: ['example.com'] })?.host, 'evilexample.com');
+      // The other weaknesses keep their own message.
+      assert.match(checkWith(ifOrigin('"^https://example\\.com"'), options)[0].message, /does not end the host name/);
+    });
+
+    it('httpsOnly: reports a check that accepts http, and drops the "?" of "https?"', () => {
+      const text = ifOrigin("'^https?:\\/\\/yandex\\.ru$'");
+      const found = checkWith(text, { domains: ['yandex.ru'], httpsOnly: true });
+      assert.deepEqual(found.map((f) => f.range), [rangeOf(text, "'^https?:\\/\\/yandex\\.ru$'")]);
+      assert.match(found[0].message, /lets "http:\/\/yandex\.ru" through: the scheme "http" is not https/);
+      assert.deepEqual(check(text), []);
+      assertFixWorks(text, RULE, 'Accept https only ("https://")', text.replace('https?', 'https'), withOptions({ httpsOnly: true }));
+      const map = lines('map $http_origin $cors {', '    "~*^https?://(app|www)\\.example\\.com$|^https?://example\\.com$" $http_origin;', '}');
+      assertFixWorks(map, RULE, undefined, map.replaceAll('https?', 'https'), withOptions({ httpsOnly: true }));
+      // A plain "http://" has no "?" to drop: reported, no fix.
+      const plain = checkWith(ifOrigin('"^http://example\\.com$"', '!~', '$http_referer'), { httpsOnly: true });
+      assert.match(plain[0].message, /This Referer check lets "http:\/\/example\.com" through/);
+      assert.deepEqual(plain[0].fixes, []);
+      assert.deepEqual(checkWith(ifOrigin("'^https:\\/\\/yandex\\.ru$'"), { domains: ['yandex.ru'], httpsOnly: true }), []);
+    });
+
+    it('fixes only to a check the options accept', () => {
+      // Escaping the dots of example.org still leaves an untrusted domain: no fix.
+      const found = checkWith(ifOrigin('"^https://app.example.org$"'), { domains: ['example.com'] });
+      assert.match(found[0].message, /an unescaped "\."/);
+      assert.deepEqual(found[0].fixes, []);
+      const text = ifOrigin('"^https://app.example.com$"');
+      assertFixWorks(text, RULE, undefined, text.replace('app.example.com', 'app\\.example\\.com'), withOptions({ domains: ['example.com'], httpsOnly: true }));
+    });
+
+    it('reads options written in .portcullis.json, forgiving how a domain is written', () => {
+      const text = ifOrigin('"^https://([a-z]+\\.)?example\\.org$"');
+      const config = normalizeConfig({ rules: { [RULE]: ['warning', { domains: ['https://Example.COM/'] }] } });
+      assert.equal(only(lint(text, { file: FILE, config }), RULE).length, 1);
+      for (const domains of [['*.example.org'], ['example.org.'], ['EXAMPLE.ORG']]) assert.deepEqual(checkWith(text, { domains }), [], String(domains));
+    });
+
+    it('ignores option values of the wrong type, and "*"', () => {
+      const text = ifOrigin('"^http://([a-z]+\\.)?example\\.org$"');
+      for (const options of [{ domains: 'example.com' }, { domains: [42, null, {}] }, { domains: [] }, { domains: ['*'] }, { domains: ['not a host', 'a/b'] }, { httpsOnly: 'yes' }, { httpsOnly: 1 }, { domain: ['example.com'], https_only: true }]) {
+        assert.deepEqual(checkWith(text, options), [], JSON.stringify(options));
+      }
+      // Valid entries next to invalid ones still count.
+      assert.equal(checkWith(text, { domains: ['example.com', 7], httpsOnly: 'no' }).length, 1);
+    });
   });
 });
