@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { lintText } from '../rules';
 import { parseSystemd } from '../rules/systemd/model';
-import { table, time } from './harness';
+import { parseAgainstFull } from './harness';
 
 const shared = resolve(__dirname, '../../shared/corpus/systemd');
 
@@ -36,23 +36,8 @@ if (existsSync(shared)) {
 const big = generateUnit(5000);
 inputs.push({ name: `generated (${big.split('\n').length - 1} lines)`, file: '/bench/generated.service', text: big });
 
-const rows: (string | number)[][] = [];
-let parseTotal = 0;
-let fullTotal = 0;
-for (const { name, file, text } of inputs) {
-  const parse = time(() => parseSystemd(text, file));
-  const full = time(() => lintText(file, text, { format: 'systemd' }));
-  if (!name.startsWith('generated')) {
-    parseTotal += parse;
-    fullTotal += full;
-  }
-  rows.push([name.length > 60 ? name.slice(0, 57) + '…' : name, parse, full, full - parse, (full / parse).toFixed(2) + '×']);
-}
-const corpus = rows.slice(0, -1);
-console.log('systemd: median ms per file — parse alone vs parse + all systemd rules\n');
-console.log(table(rows, ['file', 'parse ms', 'full ms', 'rules ms', 'full/parse']));
-if (corpus.length) {
-  console.log(`\ncorpus (${corpus.length} files): parse ${parseTotal.toFixed(2)} ms, full ${fullTotal.toFixed(2)} ms, ratio ${(fullTotal / parseTotal).toFixed(2)}×; mean full pass per file ${(fullTotal / corpus.length).toFixed(3)} ms`);
-}
-const last = rows[rows.length - 1];
+const last = parseAgainstFull(
+  'systemd: median ms per file — parse alone vs parse + all systemd rules',
+  inputs.map(({ name, file, text }) => ({ name, parse: () => parseSystemd(text, file), full: () => lintText(file, text, { format: 'systemd' }) })),
+);
 console.log(`generated 5,000-line unit: parse ${Number(last[1]).toFixed(2)} ms, full ${Number(last[2]).toFixed(2)} ms, ratio ${last[4]}`);
