@@ -71,9 +71,10 @@ const throwOnRuleError = ({ rule, error }: { rule: string; error: unknown }) => 
 /**
  * Lints an in-memory workspace (absolute path -> text) as the CLI lints a folder: every file whose
  * format is detected, includes and imports resolved among them, the deployment rules run. Files
- * that are only included (no detectable name) are read when something includes them.
+ * that are only included (no detectable name) are read when something includes them. A rule that
+ * throws fails the test. The project is returned too, for its facts.
  */
-export async function lintWorkspace(files: Record<string, string>, config: Partial<Config> = {}): Promise<Finding[]> {
+export async function lintWorkspaceProject(files: Record<string, string>, config: Partial<Config> = {}): Promise<{ findings: Finding[]; project: Project }> {
   const fs = memoryFileSystem(files);
   const project = new Project(fs, { onRuleError: throwOnRuleError });
   const { findings } = await lintProject(
@@ -82,7 +83,12 @@ export async function lintWorkspace(files: Record<string, string>, config: Parti
     { config: mergeConfig(config), workspace: { read: (p) => fs.read(p) }, onRuleError: throwOnRuleError },
     (file) => fs.stamp(file),
   );
-  return findings;
+  return { findings, project };
+}
+
+/** The findings of `lintWorkspaceProject`. */
+export async function lintWorkspace(files: Record<string, string>, config: Partial<Config> = {}): Promise<Finding[]> {
+  return (await lintWorkspaceProject(files, config)).findings;
 }
 
 /** A fix's edits applied to an in-memory workspace: the new texts, every file touched. */
@@ -96,4 +102,36 @@ export function applyWorkspaceFix(files: Record<string, string>, fix: Fix): Reco
     out[file] = text;
   }
   return out;
+}
+
+export type Files = Record<string, string>;
+
+/** One rule's findings in an in-memory workspace (see `lintWorkspace`). */
+export async function workspaceFindings(files: Files, rule: string): Promise<Finding[]> {
+  return only(await lintWorkspace(files), rule);
+}
+
+/** The place of `needle` in one of the files, as a finding reports it. */
+export function placeOf(files: Files, file: string, needle: string, nth = 0): { file: string; range: Range } {
+  return { file, range: rangeOf(files[file], needle, nth) };
+}
+
+export const places = (fs: Finding[]) => fs.map((f) => ({ file: f.file, range: f.range }));
+
+/**
+ * The fix contract across files: applied, its finding is gone and no new one of the rule appears;
+ * applied again (the rule no longer offers it) nothing changes. `title` picks the fix (default:
+ * the preferred one); `expected` holds the files the fix must leave as given. Returns the fixed files.
+ */
+export async function assertWorkspaceFixWorks(files: Files, rule: string, title: RegExp | undefined, expected: Files): Promise<Files> {
+  const before = await workspaceFindings(files, rule);
+  assert.ok(before.length > 0, `${rule} should report before the fix`);
+  const fix = before[0].fixes.find((f) => (title ? title.test(f.title) : f.preferred));
+  assert.ok(fix, `fix ${title ?? '(preferred)'} offered; got ${before[0].fixes.map((f) => f.title).join(' | ')}`);
+  const fixed = applyWorkspaceFix(files, fix);
+  for (const [file, text] of Object.entries(expected)) assert.equal(fixed[file], text, file);
+  const after = await workspaceFindings(fixed, rule);
+  assert.equal(after.length, before.length - 1, `the fix removes exactly its finding: ${JSON.stringify(after.map((f) => f.message))}`);
+  assert.ok(!after.some((f) => f.file === before[0].file && JSON.stringify(f.range) === JSON.stringify(before[0].range)), 'the fixed finding is gone');
+  return fixed;
 }

@@ -1,3 +1,4 @@
+import { folderOf, resolveFrom } from '../core/paths';
 import { detectFormat } from '../core/detect';
 import type { ParsedDocument } from '../core/engine';
 import type { ProjectView, Range, RuleContext } from '../core/types';
@@ -80,9 +81,7 @@ export class Resolution {
 
   /** The absolute pattern an import argument names, relative to the folder of the file it is written in. */
   patternFor(name: string, from: Source): string {
-    if (name.startsWith('/')) return name;
-    const dir = from.file.replace(/[\\/][^\\/]*$/, '') || '/';
-    return `${dir}/${name}`;
+    return resolveFrom(folderOf(from.file), name);
   }
 
   /** The files a pattern names, parsed as Caddyfiles; undefined when unknown (no project, nothing matches). */
@@ -288,13 +287,13 @@ export function resolve(model: CaddyModel, ctx: Pick<RuleContext, 'file' | 'text
 
 /** `FormatModule.references`: every `import` of a file or glob, as an absolute pattern. */
 export function caddyReferences(model: CaddyModel, ctx: RuleContext): string[] {
-  const dir = ctx.file.replace(/[\\/][^\\/]*$/, '') || '/';
+  const dir = folderOf(ctx.file);
   const out = new Set<string>();
   for (const b of model.blocks) {
     walk(b.directives, (d) => {
       const name = d.args[0]?.text ?? '';
       if (d.name.text !== 'import' || d.name.quote !== '' || name === '' || name.includes('{') || model.snippetsByName.has(name)) return;
-      out.add(name.startsWith('/') ? name : `${dir}/${name}`);
+      out.add(resolveFrom(dir, name));
     });
   }
   return [...out];

@@ -1,3 +1,4 @@
+import { folderOf } from '../core/paths';
 import type { RuleContext } from '../core/types';
 import type { ComposeServiceFacts, FileFacts } from '../deployment/facts';
 import { classifyAddress } from '../knowledge/services';
@@ -84,9 +85,4 @@ function aliasesOf(service: ComposeService): string[] {
     }
   }
   return [...new Set(out.filter((a): a is string => !!a && !hasInterpolation(a)))];
-}
-
-function folderOf(file: string): string {
-  const i = file.replace(/\\/g, '/').lastIndexOf('/');
-  return i <= 0 ? '/' : file.slice(0, i);
 }

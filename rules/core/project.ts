@@ -1,7 +1,7 @@
 import { detectFormat } from './detect';
-import { documentFacts, lintAsyncFindings, parseDocument, runDeploymentRules, runRules, type DocumentFacts, type LintOptions, type ParsedDocument } from './engine';
+import { byPlace, documentFacts, lintAsyncFindings, parseDocument, runDeploymentRules, runRules, type DocumentFacts, type LintOptions, type ParsedDocument } from './engine';
 import { bracketClass } from './glob';
-import { compareRanges } from './text';
+import { folderOf, normalizePath } from './paths';
 import type { Finding, Format, ProjectView } from './types';
 
 /**
@@ -45,7 +45,7 @@ export class Project implements ProjectView {
   constructor(private readonly fs: ProjectFileSystem, private readonly options: Pick<LintOptions, 'onRuleError'> = {}) {}
 
   document(absPath: string, format: Format): ParsedDocument | undefined {
-    const file = normalize(absPath);
+    const file = normalizePath(absPath);
     const stamp = this.fs.stamp(file);
     if (stamp === undefined) return undefined;
     const key = `${format}\0${file}`;
@@ -65,12 +65,12 @@ export class Project implements ProjectView {
 
   /** Puts a document parsed elsewhere (the server's open editor, the CLI's run) in the cache under its stamp. */
   remember(doc: ParsedDocument, stamp: string): void {
-    this.cache.set(`${doc.format}\0${normalize(doc.file)}`, { stamp, doc });
+    this.cache.set(`${doc.format}\0${normalizePath(doc.file)}`, { stamp, doc });
     while (this.cache.size > MAX_CACHED_DOCUMENTS) this.cache.delete(this.cache.keys().next().value!);
   }
 
   glob(absPattern: string): string[] {
-    const pattern = normalize(absPattern);
+    const pattern = normalizePath(absPattern);
     if (!/[*?[]/.test(pattern)) return this.fs.stamp(pattern) !== undefined ? [pattern] : [];
     const segments = pattern.split('/');
     let current = [segments[0] === '' ? '/' : segments[0]];
@@ -96,7 +96,7 @@ export class Project implements ProjectView {
   }
 
   referrers(absPath: string): string[] {
-    const file = normalize(absPath);
+    const file = normalizePath(absPath);
     const out: string[] = [];
     for (const [from, references] of this.linking) if (from !== file && references.some((p) => this.matches(p, file))) out.push(from);
     return out.sort();
@@ -109,7 +109,7 @@ export class Project implements ProjectView {
 
   /** Every file whose findings may change when `absPath` does: what includes it (transitively) and what it includes. */
   dependents(absPath: string): string[] {
-    const file = normalize(absPath);
+    const file = normalizePath(absPath);
     const out = new Set<string>();
     const up = [file];
     while (up.length) for (const r of this.referrers(up.pop()!)) if (!out.has(r) && r !== file && out.add(r)) up.push(r);
@@ -131,7 +131,7 @@ export class Project implements ProjectView {
   /** Records what a file says (after its lint); returns whether its references or facts changed. */
   update(doc: ParsedDocument, options: LintOptions = {}): boolean {
     const facts = documentFacts(doc, { ...options, project: this });
-    const file = normalize(doc.file);
+    const file = normalizePath(doc.file);
     const before = this.index.get(file);
     this.index.set(file, facts);
     if (facts.references.length) this.linking.set(file, facts.references);
@@ -143,7 +143,7 @@ export class Project implements ProjectView {
 
   /** A file gone from the workspace (deleted, excluded, no longer a config file). */
   remove(absPath: string): boolean {
-    const file = normalize(absPath);
+    const file = normalizePath(absPath);
     for (const key of [...this.cache.keys()]) if (key.endsWith(`\0${file}`)) this.cache.delete(key);
     this.linking.delete(file);
     if (!this.index.delete(file)) return false;
@@ -153,12 +153,12 @@ export class Project implements ProjectView {
 
   /** Forgets the parse of a file (its stamp may not change, e.g. an editor closed on unsaved text). */
   invalidate(absPath: string): void {
-    const file = normalize(absPath);
+    const file = normalizePath(absPath);
     for (const key of [...this.cache.keys()]) if (key.endsWith(`\0${file}`)) this.cache.delete(key);
   }
 
   has(absPath: string): boolean {
-    return this.index.has(normalize(absPath));
+    return this.index.has(normalizePath(absPath));
   }
 
   /** Every file's facts, for the deployment rules and the exposure overview. */
@@ -174,16 +174,6 @@ export class Project implements ProjectView {
     }
     return re.test(file);
   }
-}
-
-function normalize(p: string): string {
-  const parts: string[] = [];
-  for (const seg of p.replace(/\\/g, '/').split('/')) {
-    if (seg === '..') parts.pop();
-    else if (seg !== '.' && (seg !== '' || parts.length === 0)) parts.push(seg);
-  }
-  const out = parts.join('/');
-  return out === '' ? '/' : out;
 }
 
 function join(dir: string, name: string): string {
@@ -249,20 +239,16 @@ export async function lintProject(project: Project, files: readonly ProjectFile[
   const findings: Finding[] = [];
   for (const doc of docs) findings.push(...(await lintAsyncFindings(doc, runRules(doc, withProject), withProject)));
   findings.push(...runDeploymentRules(project.all(), withProject));
-  return { findings: sortFindings(findings), formats };
-}
-
-function sortFindings(fs: Finding[]): Finding[] {
-  return fs.sort((a, b) => (a.file === b.file ? 0 : a.file < b.file ? -1 : 1) || compareRanges(a.range, b.range) || a.rule.localeCompare(b.rule));
+  return { findings: findings.sort(byPlace), formats };
 }
 
 /** A file system held in memory: tests' workspaces, and files the CLI was given on standard input. */
 export function memoryFileSystem(files: Record<string, string>): ProjectFileSystem {
-  const norm = new Map(Object.entries(files).map(([f, t]) => [normalize(f), t]));
+  const norm = new Map(Object.entries(files).map(([f, t]) => [normalizePath(f), t]));
   const dirs = new Map<string, Map<string, boolean>>();
   for (const f of norm.keys()) {
     let child = f;
-    for (let dir = parentOf(child); dir !== child; child = dir, dir = parentOf(dir)) {
+    for (let dir = folderOf(child); dir !== child; child = dir, dir = folderOf(dir)) {
       if (!dirs.has(dir)) dirs.set(dir, new Map());
       dirs.get(dir)!.set(child.slice(dir.length).replace(/^\//, ''), child !== f);
       if (dir === '/') break;
@@ -270,21 +256,17 @@ export function memoryFileSystem(files: Record<string, string>): ProjectFileSyst
   }
   return {
     stamp: (p) => {
-      const t = norm.get(normalize(p));
-      return t === undefined ? (dirs.has(normalize(p)) ? 'dir' : undefined) : `m${t.length}:${hash(t)}`;
+      const t = norm.get(normalizePath(p));
+      return t === undefined ? (dirs.has(normalizePath(p)) ? 'dir' : undefined) : `m${t.length}:${hash(t)}`;
     },
-    read: (p) => norm.get(normalize(p)),
+    read: (p) => norm.get(normalizePath(p)),
     list: (p) => {
-      const d = dirs.get(normalize(p));
+      const d = dirs.get(normalizePath(p));
       return d ? [...d].map(([name, dir]) => ({ name, dir })) : undefined;
     },
   };
 }
 
-function parentOf(p: string): string {
-  const i = p.lastIndexOf('/');
-  return i <= 0 ? '/' : p.slice(0, i);
-}
 
 function hash(s: string): number {
   let h = 0;

@@ -1,6 +1,7 @@
 import type { Report, Rule } from '../core/types';
 import { hasInterpolation, type ComposeModel, type RNode } from '../compose/model';
-import { gitignoresAbove, ignoreEdit, isIgnored, joinPath, splitPath } from './gitignore';
+import { joinPath, splitPath } from '../core/paths';
+import { gitignoresAbove, ignoreEdit, isIgnored } from './gitignore';
 
 /**
  * An env file compose reads — an `env_file:` entry, or the project's `.env` beside the compose file

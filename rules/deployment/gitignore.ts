@@ -1,3 +1,4 @@
+import { joinPath, splitPath } from '../core/paths';
 import { LineIndex } from '../core/text';
 import type { TextEdit, WorkspaceView } from '../core/types';
 
@@ -13,16 +14,6 @@ interface Pattern {
   /** Matched against the whole path relative to the .gitignore's folder, or else against each name. */
   anchored: boolean;
   re: RegExp;
-}
-
-export function splitPath(p: string): { dir: string; base: string } {
-  const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
-  return i < 0 ? { dir: '', base: p } : { dir: p.slice(0, i) || p.slice(0, 1), base: p.slice(i + 1) };
-}
-
-export function joinPath(dir: string, name: string): string {
-  const sep = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
-  return dir.endsWith('/') || dir.endsWith('\\') ? dir + name : dir + sep + name;
 }
 
 function globSource(glob: string): string {

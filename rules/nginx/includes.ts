@@ -1,5 +1,6 @@
 import type { ParsedDocument } from '../core/engine';
 import type { ProjectView, Range, RuleContext } from '../core/types';
+import { folderOf, normalizePath, resolveFrom } from '../core/paths';
 import { Ctx } from './directives';
 import { named, type Directive, type NginxModel } from './model';
 
@@ -22,32 +23,24 @@ export function isHarmlessInclude(d: Directive): boolean {
   return HARMLESS_INCLUDES.test(d.args[0]?.value ?? '');
 }
 
-function dirOf(file: string): string {
-  const i = file.lastIndexOf('/');
-  return i <= 0 ? '/' : file.slice(0, i);
-}
-
 /** The folder relative includes are read from: the nearest folder up from the file (its own included) holding `nginx.conf`, else its own. */
 export function confDir(file: string, project: ProjectView | undefined): string {
-  const own = dirOf(file.replace(/\\/g, '/'));
+  const own = folderOf(file);
   if (!project || !own.startsWith('/')) return own;
-  for (let dir = own; ; dir = dirOf(dir)) {
+  for (let dir = own; ; dir = folderOf(dir)) {
     if (project.glob(dir === '/' ? '/nginx.conf' : `${dir}/nginx.conf`).length) return dir;
     if (dir === '/') return own;
   }
-}
-
-/** An include argument as an absolute pattern. */
-export function includePattern(arg: string, base: string): string {
-  if (arg.startsWith('/')) return arg;
-  return base.endsWith('/') ? base + arg : `${base}/${arg}`;
 }
 
 /** What `FormatModule.references` says for an nginx file: every include as an absolute pattern. */
 export function includeReferences(model: NginxModel, ctx: RuleContext): string[] {
   const base = confDir(model.file || ctx.file, ctx.project);
   const out: string[] = [];
-  for (const d of named(model, 'include')) if (d.args[0] && !out.includes(includePattern(d.args[0].value, base))) out.push(includePattern(d.args[0].value, base));
+  for (const d of named(model, 'include')) {
+    const pattern = d.args[0] && resolveFrom(base, d.args[0].value);
+    if (pattern && !out.includes(pattern)) out.push(pattern);
+  }
   return out;
 }
 
@@ -95,7 +88,7 @@ export class Resolution {
   private ownRoot?: Set<Directive>;
 
   constructor(model: NginxModel, readonly ctx: RuleContext, readonly project: ProjectView) {
-    this.self = { file: normalize(model.file || ctx.file), model };
+    this.self = { file: normalizePath(model.file || ctx.file), model };
   }
 
   private base(file: string): string {
@@ -109,7 +102,7 @@ export class Resolution {
     let files = this.matches.get(include);
     if (!files) {
       const arg = include.args[0]?.value;
-      files = arg ? this.project.glob(includePattern(arg, this.base(from))).map(normalize) : [];
+      files = arg ? this.project.glob(resolveFrom(this.base(from), arg)).map(normalizePath) : [];
       this.matches.set(include, files);
     }
     return files;
@@ -194,7 +187,7 @@ export class Resolution {
   }
 
   private outerOf(s: Source, seen: string[]): OuterChain {
-    const referrers = this.project.referrers(s.file).map(normalize).filter((r) => !seen.includes(r));
+    const referrers = this.project.referrers(s.file).map(normalizePath).filter((r) => !seen.includes(r));
     // Nested deeper than we follow: what is around it is not known.
     if (referrers.length && seen.length >= MAX_DEPTH) return { levels: [], owners: [], topCtx: UNKNOWN_CTX, top: s };
     for (const r of referrers) {
@@ -267,15 +260,6 @@ function topOf(d: Directive): Directive {
   let top = d;
   while (top.parent) top = top.parent;
   return top;
-}
-
-function normalize(p: string): string {
-  const parts: string[] = [];
-  for (const seg of p.replace(/\\/g, '/').split('/')) {
-    if (seg === '..') parts.pop();
-    else if (seg !== '.' && (seg !== '' || parts.length === 0)) parts.push(seg);
-  }
-  return parts.join('/') || '/';
 }
 
 const resolutions = new WeakMap<RuleContext, Resolution>();

@@ -1,6 +1,6 @@
 import type { RuleContext, SecretCandidate, SecretMove } from '../core/types';
 import { environmentOf, type ComposeModel, type RNode, type RScalar } from '../compose/model';
-import { joinPath, splitPath } from '../deployment/gitignore';
+import { joinPath, splitPath } from '../core/paths';
 import { normalizeName, variableName } from './detect';
 
 /**

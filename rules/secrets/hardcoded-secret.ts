@@ -1,6 +1,7 @@
 import type { CrossFormatModel } from '../core/engine';
 import type { Fix, Report, Rule, RuleContext, SecretCandidate, TextEdit } from '../core/types';
-import { appendLine, ignoreEdit, isIgnored, splitPath } from '../deployment/gitignore';
+import { splitPath } from '../core/paths';
+import { appendLine, ignoreEdit, isIgnored } from '../deployment/gitignore';
 import { findKeys, isPlaceholder, isReference, isSecretName, looksLikeSecret, mask } from './detect';
 import { describeHit, scanWithSecretlint } from './secretlint';
 

@@ -263,6 +263,21 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, message: string)
   ]);
 }
 
+export const SEVERITY = { error: 1, warning: 2, info: 3, hint: 4 } as const;
+
+/** The diagnostics the server must publish for these findings: the contract, spelled out. */
+export function expectedDiagnostics(findings: readonly { rule: string; severity: keyof typeof SEVERITY; range: Range; message: string; fixes: unknown[] }[], root: string): Diagnostic[] {
+  return findings.map((f) => ({
+    range: f.range,
+    severity: SEVERITY[f.severity],
+    code: f.rule,
+    codeDescription: { href: docHref(root, f.rule) },
+    source: 'portcullis',
+    message: f.message,
+    data: { rule: f.rule, fixes: f.fixes },
+  }));
+}
+
 /** Writes a file of a test workspace (its folders created); returns its path. */
 export function writeFile(file: string, text: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });

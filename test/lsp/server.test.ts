@@ -4,28 +4,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { applyEdits, CANDIDATE_GLOBS, collectPreferredEdits, type Finding } from '../../rules';
+import { applyEdits, CANDIDATE_GLOBS, collectPreferredEdits } from '../../rules';
 import { lines, lint, rangeOf } from '../helpers';
-import { applyTextEdits, buildServer, docHref, LspClient, sleep, type BuiltServer, type CodeAction, type Diagnostic } from './harness';
+import { applyTextEdits, buildServer, docHref, expectedDiagnostics, LspClient, sleep, type BuiltServer, type CodeAction, type Diagnostic } from './harness';
 
 const PORT_RULE = 'compose/port-exposed-all-interfaces';
 const FIX_ALL = 'source.fixAll.portcullis';
-const SEVERITY = { error: 1, warning: 2, info: 3, hint: 4 } as const;
 
 const ollama = (port = '11434:11434') => lines('services:', '  ollama:', '    image: ollama/ollama:0.5.7', '    ports:', `      - "${port}"`);
-
-/** The diagnostics the server must publish for these findings: the contract, spelled out. */
-function expected(findings: Finding[], root: string): Diagnostic[] {
-  return findings.map((f) => ({
-    range: f.range,
-    severity: SEVERITY[f.severity],
-    code: f.rule,
-    codeDescription: { href: docHref(root, f.rule) },
-    source: 'portcullis',
-    message: f.message,
-    data: { rule: f.rule, fixes: f.fixes },
-  }));
-}
 
 function codeActions(client: LspClient, uri: string, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
   const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -94,7 +80,7 @@ describe('language server over stdio', () => {
       client.open(uri(), text);
       const published = await client.diagnostics(uri(), (p) => p.version === 1);
       const findings = lint(text, { file });
-      assert.deepEqual(published.diagnostics, expected(findings, built.root));
+      assert.deepEqual(published.diagnostics, expectedDiagnostics(findings, built.root));
 
       const port = published.diagnostics.find((d) => d.code === PORT_RULE);
       assert.ok(port, 'the port finding is published');
@@ -114,7 +100,7 @@ describe('language server over stdio', () => {
       const text = ollama('11500:11434');
       client.change(uri(), 2, text);
       const published = await client.diagnostics(uri(), (p) => p.version === 2);
-      assert.deepEqual(published.diagnostics, expected(lint(text, { file }), built.root));
+      assert.deepEqual(published.diagnostics, expectedDiagnostics(lint(text, { file }), built.root));
       lastPortDiagnostic = published.diagnostics.find((d) => d.code === PORT_RULE)!;
       assert.deepEqual(lastPortDiagnostic.range, rangeOf(text, '"11500:11434"'));
     });
@@ -135,7 +121,7 @@ describe('language server over stdio', () => {
       client.change(uri(), 3, fixed);
       const published = await client.diagnostics(uri(), (p) => p.version === 3);
       assert.equal(published.diagnostics.filter((d) => d.code === PORT_RULE).length, 0);
-      assert.deepEqual(published.diagnostics, expected(lint(fixed, { file }), built.root));
+      assert.deepEqual(published.diagnostics, expectedDiagnostics(lint(fixed, { file }), built.root));
     });
 
     it('builds fixes from the data, not the message: a diagnostic of an older version gets none', async () => {
@@ -237,7 +223,7 @@ describe('language server over stdio', () => {
     assert.equal(published.diagnostics.length, 1);
     assert.equal(published.diagnostics[0].code, 'compose/syntax-error');
     assert.equal(published.diagnostics[0].severity, 1);
-    assert.deepEqual(published.diagnostics, expected(lint(text, { file }), built.root));
+    assert.deepEqual(published.diagnostics, expectedDiagnostics(lint(text, { file }), built.root));
     assert.deepEqual(await codeActions(client, uri, published.diagnostics), []);
     client.close(uri);
   });

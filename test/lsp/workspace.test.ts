@@ -10,12 +10,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { CLIENT_CAPABILITIES, buildServer, writeFile as write, docHref, LspClient, sleep, type BuiltServer, type Diagnostic, type PublishDiagnostics } from './harness';
+import { CLIENT_CAPABILITIES, buildServer, writeFile as write, expectedDiagnostics, LspClient, sleep, type BuiltServer, type PublishDiagnostics } from './harness';
 import { lines, lint, rangeOf } from '../helpers';
 
 const PORT_RULE = 'compose/port-exposed-all-interfaces';
 const BINDS_RULE = 'systemd/binds-all-interfaces';
-const SEVERITY = { error: 1, warning: 2, info: 3, hint: 4 } as const;
 const CHANGED = { created: 1, changed: 2, deleted: 3 } as const;
 const CAPABILITIES = { ...CLIENT_CAPABILITIES, window: { workDoneProgress: true } };
 
@@ -25,17 +24,7 @@ const unit = lines('[Service]', 'ExecStart=/usr/local/bin/ollama serve', 'Enviro
 const uriOf = (file: string) => pathToFileURL(file).href;
 
 /** The diagnostics the engine's findings for this file's text become (no version: the file is not open). */
-function expected(text: string, file: string, root: string): Diagnostic[] {
-  return lint(text, { file }).map((f) => ({
-    range: f.range,
-    severity: SEVERITY[f.severity],
-    code: f.rule,
-    codeDescription: { href: docHref(root, f.rule) },
-    source: 'portcullis',
-    message: f.message,
-    data: { rule: f.rule, fixes: f.fixes },
-  }));
-}
+const expected = (text: string, file: string, root: string) => expectedDiagnostics(lint(text, { file }), root);
 
 describe('workspace-wide diagnostics', () => {
   let built: BuiltServer;

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { buildExposure, detectFormat, FORMATS, lintProject, lintText, memoryFileSystem, Project, type Format } from '../../rules';
+import { buildExposure, detectFormat, FORMATS, lintText, type Format } from '../../rules';
+import { lintWorkspaceProject } from '../helpers';
 
 /**
  * Bad input never throws: truncations and seeded random mutations of every example and fixture,
@@ -87,14 +88,8 @@ describe('robustness', () => {
  * mutated in turn while the others stay whole. Linted as the CLI lints a folder (project, facts,
  * deployment rules, the overview): nothing throws.
  */
-const rethrow = ({ rule, error }: { rule: string; error: unknown }) => {
-  throw new Error(`${rule} threw: ${(error as Error)?.stack ?? error}`);
-};
-
 async function lintWithOverview(files: Record<string, string>) {
-  const fs = memoryFileSystem(files);
-  const project = new Project(fs, { onRuleError: rethrow });
-  const { findings } = await lintProject(project, Object.entries(files).map(([file, text]) => ({ file, text })), { onRuleError: rethrow, workspace: { read: (p) => fs.read(p) } }, fs.stamp);
+  const { findings, project } = await lintWorkspaceProject(files);
   return { findings, exposure: buildExposure(project.all().map((f) => f.facts), findings) };
 }
 

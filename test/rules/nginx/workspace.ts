@@ -1,41 +1,9 @@
-import assert from 'node:assert/strict';
-import { applyWorkspaceFix, lintWorkspace, only, rangeOf } from '../../helpers';
-import type { Finding } from '../../../rules';
-
-/** nginx workspaces for the include tests: files under /w/nginx, one rule's findings, exact places. */
+/** nginx workspaces for the include tests: files under /w/nginx (the helpers themselves are in test/helpers.ts). */
+export { assertWorkspaceFixWorks, placeOf as at, places, workspaceFindings as findingsOf, type Files } from '../../helpers';
 
 export const ROOT = '/w/nginx';
-export type Files = Record<string, string>;
 
 /** Relative names under /w/nginx to absolute paths. */
-export function nginxTree(files: Record<string, string>): Files {
+export function nginxTree(files: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(files).map(([name, text]) => [`${ROOT}/${name}`, text]));
-}
-
-export async function findingsOf(files: Files, rule: string): Promise<Finding[]> {
-  return only(await lintWorkspace(files), rule);
-}
-
-/** The place of `needle` in one of the files, as a finding reports it. */
-export function at(files: Files, file: string, needle: string, nth = 0): { file: string; range: Finding['range'] } {
-  return { file, range: rangeOf(files[file], needle, nth) };
-}
-
-export const places = (fs: Finding[]) => fs.map((f) => ({ file: f.file, range: f.range }));
-
-/**
- * The fix contract across files: applied, its finding is gone and no new one of the rule appears;
- * applied again (the rule no longer offers it) nothing changes. Returns the fixed files.
- */
-export async function assertWorkspaceFixWorks(files: Files, rule: string, title: RegExp, expected: Files): Promise<Files> {
-  const before = await findingsOf(files, rule);
-  assert.ok(before.length > 0, `${rule} should report before the fix`);
-  const fix = before[0].fixes.find((f) => title.test(f.title));
-  assert.ok(fix, `fix ${title} offered; got ${before[0].fixes.map((f) => f.title).join(' | ')}`);
-  const fixed = applyWorkspaceFix(files, fix);
-  for (const [file, text] of Object.entries(expected)) assert.equal(fixed[file], text, file);
-  const after = await findingsOf(fixed, rule);
-  assert.equal(after.length, before.length - 1, `the fix removes exactly its finding: ${JSON.stringify(after.map((f) => f.message))}`);
-  assert.ok(!after.some((f) => f.file === before[0].file && JSON.stringify(f.range) === JSON.stringify(before[0].range)), 'the fixed finding is gone');
-  return fixed;
 }
