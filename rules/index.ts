@@ -23,6 +23,7 @@ export * from './core/detect';
 export * from './core/discover';
 export * from './core/fixes';
 export { LineIndex } from './core/text';
+export { isInside, normalizePath } from './core/paths';
 export { ServiceKnowledge, BUILTIN_SERVICES, classifyAddress, parseImage, type ServiceInfo } from './knowledge/services';
 export { GlobSet, globToRegExp } from './core/glob';
 export { mask as maskSecret } from './secrets/detect';

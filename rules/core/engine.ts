@@ -60,6 +60,11 @@ export interface LintOptions {
   workspace?: WorkspaceView;
   /** The other config files, parsed, and who references whom (nginx `include`, Caddy `import`). */
   project?: ProjectView;
+  /**
+   * The project's edge (absolute, normalized folders): nothing outside is read, no fix writes
+   * outside (`rules/core/paths.ts` `isInside`). Absent: no edge is known (one file linted in a test).
+   */
+  roots?: readonly string[];
   /** Called once per rule that throws; the other rules' findings are still returned. */
   onRuleError?: (failure: RuleFailure) => void;
 }
@@ -125,6 +130,7 @@ function contextFor(doc: ParsedDocument, config: Config, options: LintOptions): 
     services: knowledgeFor(config),
     ...(options.workspace ? { workspace: options.workspace } : {}),
     ...(options.project ? { project: options.project } : {}),
+    ...(options.roots ? { roots: options.roots } : {}),
   };
 }
 
@@ -352,6 +358,7 @@ export function runDeploymentRules(files: readonly DocumentFacts[], options: Lin
     services: knowledgeFor(config),
     ...(options.workspace ? { workspace: options.workspace } : {}),
     ...(options.project ? { project: options.project } : {}),
+    ...(options.roots ? { roots: options.roots } : {}),
   };
   const sink: Sink = { file: '', suppressed: (rule, file, line) => byFile.get(file)?.suppressions.isSuppressed(rule, line) ?? false };
   const findings: Finding[] = [];

@@ -37,3 +37,16 @@ export function joinPath(dir: string, name: string): string {
   const sep = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
   return dir.endsWith('/') || dir.endsWith('\\') ? dir + name : dir + sep + name;
 }
+
+/**
+ * Whether a path lies within one of the project's roots (the edge nothing is read or written past).
+ * No roots known: everything is inside (a rule test linting one file in memory).
+ */
+export function isInside(roots: readonly string[] | undefined, p: string): boolean {
+  if (!roots) return true;
+  const file = normalizePath(p);
+  return roots.some((r) => {
+    const root = normalizePath(r);
+    return root === '/' || file === root || file.startsWith(root + '/');
+  });
+}

@@ -80,6 +80,8 @@ export interface RuleContext {
    * could change the answer.
    */
   readonly project?: ProjectView;
+  /** The project's edge (absolute folders): a fix that would write outside it is not offered. Absent: unknown. */
+  readonly roots?: readonly string[];
   /** The user's options for the running rule (`"rule": ["warning", { … }]`); absent when none are set. */
   readonly options?: Readonly<Record<string, unknown>>;
 }
