@@ -6,7 +6,7 @@
  * pause, so a burst of changes (typing, the scan) costs one pass.
  */
 import * as path from 'node:path';
-import { Project, runDeploymentRules, type Config, type Finding, type ParsedDocument } from '../rules';
+import { Project, runDeploymentRules, type Config, type DocumentFacts, type Finding, type ParsedDocument } from '../rules';
 import type { LintInputs } from './linter';
 import type { WorkspaceFiles } from './workspace';
 
@@ -54,6 +54,22 @@ export class Deployment {
     // Facts that changed move the deployment; a new text of an included file moves its includers,
     // whose facts stay the same (a snippet has none). A re-lint of the same text moves nothing more.
     if (changed || (newVersion && this.project.dependents(file).length)) this.touch(file);
+  }
+
+  /**
+   * A file linted elsewhere (a worker): its facts replace what the project had, or, when it says
+   * nothing (no longer a config file, its lint abandoned), what it said before leaves.
+   */
+  recorded(file: string, facts: DocumentFacts | undefined): void {
+    if (!facts) return this.removed(file);
+    const abs = path.resolve(file);
+    const stamp = this.files.stamp(abs);
+    const newVersion = this.stamps.get(abs) !== stamp;
+    this.stamps.set(abs, stamp);
+    // The parse of another thread is not here: a cached one of an older version must not be used.
+    this.project.invalidate(abs);
+    const changed = this.project.record(facts);
+    if (changed || (newVersion && this.project.dependents(abs).length)) this.touch(abs);
   }
 
   /** A file gone from the workspace, or no longer a config file. */

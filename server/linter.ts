@@ -1,11 +1,28 @@
-import { lintInWorker, type LintJob } from './lint-worker';
-import { detectFormat, lintAsyncFindings, parseDocument, runRules, type Config, type Finding, type LintOptions, type ParsedDocument, type ProjectView, type WorkspaceView } from '../rules';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { LintWorkers, plainFacts, type LintJob } from './lint-worker';
+import { scanSuppressions } from '../rules/core/suppress';
+import { detectFormat, lintAsyncFindings, parseDocument, runRules, type Config, type DocumentFacts, type Finding, type LintOptions, type ParsedDocument, type ProjectView, type WorkspaceView } from '../rules';
 
 /** Larger documents are not linted at all. */
 export const MAX_LINT_CHARS = 4_000_000;
 /** Larger documents are linted in a worker with a time limit, so a slow parse cannot stall the server. */
 export const IN_PROCESS_CHARS = 200_000;
-export const WORKER_TIMEOUT_MS = 10_000;
+/** A lint in a worker over this time is abandoned (the worker terminated) and reported on the document. */
+export const WORKER_TIMEOUT_MS = timeoutFromEnv(process.env.PORTCULLIS_LINT_TIMEOUT_MS) ?? 10_000;
+/**
+ * Main-thread time a lint may take (parse and synchronous rules): an open document is linted in
+ * this thread only once a lint of it has been measured under this; its first lint, and any after
+ * a slow one, run in a worker, so a file that stalls the linter never stalls typing.
+ */
+export const INLINE_BUDGET_MS = 50;
+/** What the 0:0 warning of an abandoned lint is filed under. */
+export const TIMEOUT_RULE = 'portcullis/lint-timeout';
+
+function timeoutFromEnv(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value && Number.isFinite(n) && n > 0 ? n : undefined;
+}
 
 export interface LintDocument {
   uri: string;
@@ -31,7 +48,23 @@ interface Entry {
   parsed: ParsedDocument | undefined;
   /** Linted by a worker: there is no parse in this thread. */
   large: boolean;
+  /** Time the parse took here, added to the rules' to measure the lint. */
+  parseMs: number;
+  /** Whether the project was told this version has no facts (not a config file, too large). */
+  dropped?: boolean;
   findings?: { config: Config; workspaceGeneration: number; sync: Finding[]; complete?: Promise<Finding[]> };
+}
+
+/** What the linter tells the server besides the findings. */
+export interface LinterHooks {
+  /** The open editors' texts, for a worker (which has no editor of its own). */
+  openFiles?: () => [file: string, text: string][];
+  /** Told of every parse whose findings are computed, before the rules run: the project records its facts. */
+  onParsed?: (doc: ParsedDocument, inputs: LintInputs) => void;
+  /** A worker's facts for a file (undefined: the file says nothing, e.g. it is no longer a config file). */
+  onFacts?: (file: string, facts: DocumentFacts | undefined, inputs: LintInputs) => void;
+  /** The project's index, so that a worker resolves includes and referrers as this thread does. */
+  index?: () => DocumentFacts[];
 }
 
 export interface LinterLog {
@@ -49,6 +82,9 @@ export class Linter {
   private readonly loggedRules = new Set<string>();
   private readonly loggedParsers = new Set<string>();
   private readonly loggedSizes = new Set<string>();
+  /** The last measured lint time of each open document (Infinity: abandoned); unmeasured ones go to a worker. */
+  private readonly measured = new Map<string, number>();
+  private readonly workers: LintWorkers | undefined;
 
   /**
    * @param workerScript the bundle to run lint workers from; without one (tests from source)
@@ -57,14 +93,26 @@ export class Linter {
   constructor(
     private readonly log: LinterLog,
     private readonly workerScript?: string,
-    private readonly openFiles: () => [file: string, text: string][] = () => [],
-    /** Told of every parse whose findings are computed, before the rules run: the project records its facts. */
-    private readonly onParsed: (doc: ParsedDocument, inputs: LintInputs) => void = () => {},
-  ) {}
+    private readonly hooks: LinterHooks = {},
+  ) {
+    this.workers = workerScript === undefined ? undefined : new LintWorkers(workerScript);
+  }
 
-  /** Whether this document's findings come only from `complete` (it is linted in a worker). */
-  isLarge(doc: LintDocument): boolean {
-    return this.workerScript !== undefined && doc.getText().length > IN_PROCESS_CHARS;
+  /** Whether this version's findings come only from `complete` (it is linted in a worker). */
+  isLarge(doc: LintDocument, file: string): boolean {
+    return this.entry(doc, file).large;
+  }
+
+  /** Where a text would be linted: a worker for large ones and, for an open document, until a lint of it is measured fast. */
+  private wantsWorker(text: string, uri: string | undefined): boolean {
+    if (this.workerScript === undefined || text.length > MAX_LINT_CHARS) return false;
+    if (text.length > IN_PROCESS_CHARS) return true;
+    return uri !== undefined && !((this.measured.get(uri) ?? Infinity) <= INLINE_BUDGET_MS);
+  }
+
+  /** Stops the workers (server shutdown). */
+  dispose(): void {
+    this.workers?.dispose();
   }
 
   /** The synchronous rules' findings: what is published first. */
@@ -77,7 +125,7 @@ export class Linter {
     const entry = this.entry(doc, file);
     const cached = this.cached(doc, file, inputs);
     if (!cached) return Promise.resolve([]);
-    if (entry.large) cached.complete ??= this.inWorker(entry, file, inputs.config);
+    if (entry.large) cached.complete ??= this.inWorker(entry, file, inputs, doc.uri);
     else if (entry.parsed) {
       cached.complete ??= lintAsyncFindings(entry.parsed, cached.sync, this.options(file, inputs)).catch((error) => {
         this.log.error(`The asynchronous rules failed on ${file}: ${describe(error)}`);
@@ -89,34 +137,68 @@ export class Linter {
 
   private cached(doc: LintDocument, file: string, inputs: LintInputs): Entry['findings'] {
     const entry = this.entry(doc, file);
-    if (!entry.parsed && !entry.large) return undefined;
+    if (!entry.parsed && !entry.large) {
+      // Not (or no longer) a config file: what an earlier version said leaves the project.
+      if (!entry.dropped) {
+        entry.dropped = true;
+        this.facts(file, undefined, inputs);
+      }
+      return undefined;
+    }
     if (entry.findings?.config !== inputs.config || entry.findings.workspaceGeneration !== inputs.workspaceGeneration) {
+      const first = !entry.findings;
+      const started = performance.now();
       if (entry.parsed) this.parsed(entry.parsed, file, inputs);
       const sync = entry.parsed ? runRules(entry.parsed, this.options(file, inputs)) : [];
+      // The first lint of a version measures it: a slow one sends the next version to a worker.
+      if (first && entry.parsed) this.measured.set(doc.uri, entry.parseMs + performance.now() - started);
       entry.findings = { config: inputs.config, workspaceGeneration: inputs.workspaceGeneration, sync };
     }
     return entry.findings;
   }
 
-  private async inWorker(entry: Entry, file: string, config: Config): Promise<Finding[]> {
-    const job: LintJob = { file, text: entry.text, languageId: entry.languageId, config, openFiles: this.openFiles() };
-    const result = await lintInWorker(this.workerScript!, job, WORKER_TIMEOUT_MS);
+  /**
+   * Lints in a worker. Its facts go to the project only while `current()` (no newer version has
+   * replaced the text meanwhile); an open document's (`uri`) lint time is remembered.
+   */
+  private async inWorker(entry: Entry, file: string, inputs: LintInputs, uri?: string): Promise<Finding[]> {
+    const current = () => uri === undefined || this.entries.get(uri) === entry;
+    const job: LintJob = { file, text: entry.text, languageId: entry.languageId, config: inputs.config, openFiles: this.hooks.openFiles?.() ?? [], index: this.hooks.index?.().flatMap((f) => (path.resolve(f.facts.file) === path.resolve(file) ? [] : [plainFacts(f)])) ?? [] };
+    const result = await this.workers!.run(job, WORKER_TIMEOUT_MS);
     if (result.kind === 'timeout') {
-      this.log.info(`Not linting ${file}: it took longer than ${WORKER_TIMEOUT_MS / 1000} s (${entry.text.length} characters).`);
-      return [];
+      const limit = `${WORKER_TIMEOUT_MS / 1000} s`;
+      this.log.info(`Portcullis stopped linting ${file}: it took longer than ${limit} (${entry.text.length} characters); its next edit is linted again.`);
+      if (!current()) return [];
+      if (uri !== undefined) this.measured.set(uri, Infinity);
+      // Its facts are unknown now: none rather than an older version's.
+      this.facts(file, undefined, inputs);
+      return [timeoutFinding(file, limit)];
     }
     if (result.kind === 'failed') {
       this.log.error(`Linting ${file} in a worker failed: ${result.error}`);
+      if (current()) this.facts(file, undefined, inputs);
       return [];
     }
     for (const { rule, error } of result.ruleErrors) this.ruleFailed(rule, file, error);
     if (result.parserError) this.parserFailed(result.format ?? 'document', file, result.parserError);
+    if (current()) {
+      if (uri !== undefined && result.ms !== undefined) this.measured.set(uri, result.ms);
+      this.facts(file, result.facts && { ...result.facts, suppressions: scanSuppressions(entry.text) }, inputs);
+    }
     return result.findings;
+  }
+
+  private facts(file: string, facts: DocumentFacts | undefined, inputs: LintInputs): void {
+    try {
+      this.hooks.onFacts?.(file, facts, inputs);
+    } catch (error) {
+      this.log.error(`Recording ${file} in the project failed: ${describe(error)}`);
+    }
   }
 
   private parsed(doc: ParsedDocument, file: string, inputs: LintInputs): void {
     try {
-      this.onParsed(doc, inputs);
+      this.hooks.onParsed?.(doc, inputs);
     } catch (error) {
       this.log.error(`Recording ${file} in the project failed: ${describe(error)}`);
     }
@@ -147,20 +229,24 @@ export class Linter {
   forget(uri: string): void {
     this.entries.delete(uri);
     this.loggedSizes.delete(uri);
+    this.measured.delete(uri);
   }
 
   private entry(doc: LintDocument, file: string): Entry {
     const text = doc.getText();
     const cached = this.entries.get(doc.uri);
     if (cached && cached.version === doc.version && cached.languageId === doc.languageId && cached.text === text) return cached;
-    const entry = this.newEntry(doc, file, text);
+    const entry = this.newEntry(doc, file, text, doc.uri);
     this.entries.set(doc.uri, entry);
     return entry;
   }
 
-  private newEntry(doc: LintDocument, file: string, text: string): Entry {
-    const large = this.isLarge(doc) && text.length <= MAX_LINT_CHARS;
-    return { version: doc.version, text, languageId: doc.languageId, large, parsed: large ? undefined : this.parse(doc.uri, file, text, doc.languageId) };
+  /** `uri`: an open document's, whose lint times decide where it is linted; without it, only the size does. */
+  private newEntry(doc: LintDocument, file: string, text: string, uri?: string): Entry {
+    const large = this.wantsWorker(text, uri);
+    const started = performance.now();
+    const parsed = large ? undefined : this.parse(doc.uri, file, text, doc.languageId);
+    return { version: doc.version, text, languageId: doc.languageId, large, parsed, parseMs: performance.now() - started };
   }
 
   /**
@@ -169,7 +255,7 @@ export class Linter {
    */
   async lintOnce(doc: LintDocument, file: string, inputs: LintInputs): Promise<Finding[]> {
     const entry = this.newEntry(doc, file, doc.getText());
-    if (entry.large) return this.inWorker(entry, file, inputs.config);
+    if (entry.large) return this.inWorker(entry, file, inputs);
     if (!entry.parsed) return [];
     this.parsed(entry.parsed, file, inputs);
     const sync = runRules(entry.parsed, this.options(file, inputs));
@@ -193,6 +279,12 @@ export class Linter {
       return undefined;
     }
   }
+}
+
+/** The one warning on a document whose lint was abandoned. */
+function timeoutFinding(file: string, limit: string): Finding {
+  const start = { line: 0, character: 0 };
+  return { rule: TIMEOUT_RULE, severity: 'warning', file, range: { start, end: start }, message: `Portcullis stopped linting ${path.basename(file)}: took longer than ${limit}`, fixes: [] };
 }
 
 function describe(error: unknown): string {

@@ -75,8 +75,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       info: (message) => connection.console.info(message),
     },
     options.workerScript,
-    () => files.openTexts(),
-    (doc, inputs) => deployment.parsed(doc, inputs),
+    {
+      openFiles: () => files.openTexts(),
+      onParsed: (doc, inputs) => deployment.parsed(doc, inputs),
+      onFacts: (file, facts) => deployment.recorded(file, facts),
+      index: () => deployment.project.all(),
+    },
   );
 
   const canPullSettings = () => capabilities.workspace?.configuration === true;
@@ -407,9 +411,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       shown.set(now.ref.file, all);
       return connection.sendDiagnostics({ uri, version, diagnostics: all.map((f) => toDiagnostic(f, now.ref, options.bundleDir)) });
     };
-    if (now.excluded) return publish([]);
+    if (now.excluded) {
+      // An excluded file says nothing about the deployment either (as for the CLI).
+      deployment.removed(now.ref.file);
+      return publish([]);
+    }
     // The synchronous rules' findings at once; the asynchronous rules' (and a worker's) when they are in.
-    const sync = linter.isLarge(doc) ? undefined : linter.findings(doc, now.ref.file, now.inputs);
+    const sync = linter.isLarge(doc, now.ref.file) ? undefined : linter.findings(doc, now.ref.file, now.inputs);
     if (sync) await publish(sync);
     const complete = await linter.complete(doc, now.ref.file, now.inputs);
     if (stale()) return;
@@ -479,6 +487,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onShutdown(() => {
     deployment.dispose();
+    linter.dispose();
     scanner.cancel();
     for (const t of timers.values()) clearTimeout(t);
     timers.clear();

@@ -130,8 +130,12 @@ export class Project implements ProjectView {
 
   /** Records what a file says (after its lint); returns whether its references or facts changed. */
   update(doc: ParsedDocument, options: LintOptions = {}): boolean {
-    const facts = documentFacts(doc, { ...options, project: this });
-    const file = normalizePath(doc.file);
+    return this.record(documentFacts(doc, { ...options, project: this }));
+  }
+
+  /** Records facts computed elsewhere (the server's lint worker); returns whether they changed. */
+  record(facts: DocumentFacts): boolean {
+    const file = normalizePath(facts.facts.file);
     const before = this.index.get(file);
     this.index.set(file, facts);
     if (facts.references.length) this.linking.set(file, facts.references);
