@@ -65,6 +65,8 @@ export interface LinterHooks {
   onFacts?: (file: string, facts: DocumentFacts | undefined, inputs: LintInputs) => void;
   /** The project's index, so that a worker resolves includes and referrers as this thread does. */
   index?: () => DocumentFacts[];
+  /** Whether an editor shows the file: then its facts come from the editor's lint, never from a lint of the disk. */
+  isOpen?: (file: string) => boolean;
 }
 
 export interface LinterLog {
@@ -85,6 +87,8 @@ export class Linter {
   /** The last measured lint time of each open document (Infinity: abandoned); unmeasured ones go to a worker. */
   private readonly measured = new Map<string, number>();
   private readonly workers: LintWorkers | undefined;
+  /** The latest lint from disk of each file: an older one that finishes later must not record its facts. */
+  private readonly diskRuns = new Map<string, number>();
 
   /**
    * @param workerScript the bundle to run lint workers from; without one (tests from source)
@@ -162,7 +166,9 @@ export class Linter {
    * replaced the text meanwhile); an open document's (`uri`) lint time is remembered.
    */
   private async inWorker(entry: Entry, file: string, inputs: LintInputs, uri?: string): Promise<Finding[]> {
-    const current = () => uri === undefined || this.entries.get(uri) === entry;
+    const run = uri === undefined ? this.diskRun(file) : undefined;
+    // An open document's version still the latest; a file from disk still not open, and this its latest lint.
+    const current = () => (uri !== undefined ? this.entries.get(uri) === entry : this.diskRuns.get(file) === run && !this.hooks.isOpen?.(file));
     const job: LintJob = { file, text: entry.text, languageId: entry.languageId, config: inputs.config, openFiles: this.hooks.openFiles?.() ?? [], index: this.hooks.index?.().flatMap((f) => (path.resolve(f.facts.file) === path.resolve(file) ? [] : [plainFacts(f)])) ?? [] };
     const result = await this.workers!.run(job, WORKER_TIMEOUT_MS);
     if (result.kind === 'timeout') {
@@ -186,6 +192,12 @@ export class Linter {
       this.facts(file, result.facts && { ...result.facts, suppressions: scanSuppressions(entry.text) }, inputs);
     }
     return result.findings;
+  }
+
+  private diskRun(file: string): number {
+    const n = (this.diskRuns.get(file) ?? 0) + 1;
+    this.diskRuns.set(file, n);
+    return n;
   }
 
   private facts(file: string, facts: DocumentFacts | undefined, inputs: LintInputs): void {
@@ -256,6 +268,8 @@ export class Linter {
   async lintOnce(doc: LintDocument, file: string, inputs: LintInputs): Promise<Finding[]> {
     const entry = this.newEntry(doc, file, doc.getText());
     if (entry.large) return this.inWorker(entry, file, inputs);
+    // Newer than any lint of this file still in a worker.
+    this.diskRun(file);
     if (!entry.parsed) return [];
     this.parsed(entry.parsed, file, inputs);
     const sync = runRules(entry.parsed, this.options(file, inputs));

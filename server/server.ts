@@ -80,6 +80,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       onParsed: (doc, inputs) => deployment.parsed(doc, inputs),
       onFacts: (file, facts) => deployment.recorded(file, facts),
       index: () => deployment.project.all(),
+      isOpen: (file) => files.isOpen(file),
     },
   );
 
