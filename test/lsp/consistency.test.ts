@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CLIENT_CAPABILITIES, REPO, buildServer, writeFile as write, LspClient, sleep, type BuiltServer } from './harness';
 import { lines } from '../helpers';
@@ -77,25 +77,152 @@ function normalize(value: unknown): unknown {
 
 const SEVERITY = ['', 'error', 'warning', 'info', 'hint'];
 
-describe(`the server's project against the CLI after random edits (PORTCULLIS_SEED=${SEED} PORTCULLIS_STEPS=${STEPS})`, () => {
+interface Step {
+  action: 'open' | 'edit' | 'close' | 'write' | 'delete' | 'rmdir';
+  rel: string;
+  /** The text opened, typed or written (an `open` without one takes the disk's). */
+  text?: string;
+}
+
+/** A server over a fresh workspace, driven by steps; then compared with the CLI on the same texts. */
+class Walk {
+  readonly open = new Map<string, { version: number; text: string }>();
+  readonly log: string[] = [];
+  client!: LspClient;
+  readonly tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-consistency-')));
+
+  abs(rel: string): string {
+    return path.join(this.tmp, rel);
+  }
+
+  async start(built: BuiltServer, disk: Record<string, string>): Promise<void> {
+    // The disk before the server starts: what the first scan sees.
+    for (const [rel, text] of Object.entries(disk)) write(this.abs(rel), text);
+    this.client = await LspClient.start(built.serverJs, { workspaceFolders: [this.tmp], capabilities: { ...CLIENT_CAPABILITIES, window: { workDoneProgress: true } } });
+  }
+
+  async stop(): Promise<void> {
+    if (process.env.PORTCULLIS_LSP_LOG) console.error(this.client?.logs.map((l) => l.message).join('\n'));
+    await this.client?.stop();
+    fs.rmSync(this.tmp, { recursive: true, force: true });
+  }
+
+  apply(step: Step): void {
+    const file = this.abs(step.rel);
+    const uri = uriOf(file);
+    const notify = (f: string, type: number) => this.client.send('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(f), type }] });
+    this.log.push(`${step.action} ${step.rel}${step.text === undefined ? '' : ` (${step.text.length} chars: ${JSON.stringify(step.text.slice(0, 60))}…)`}`);
+    if (step.action === 'open') {
+      const text = step.text ?? (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
+      this.open.set(step.rel, { version: 1, text });
+      this.client.open(uri, text, 'plaintext');
+    } else if (step.action === 'edit') {
+      const next = { version: this.open.get(step.rel)!.version + 1, text: step.text! };
+      this.open.set(step.rel, next);
+      this.client.change(uri, next.version, next.text);
+    } else if (step.action === 'close') {
+      this.open.delete(step.rel);
+      this.client.close(uri);
+    } else if (step.action === 'write') {
+      const existed = fs.existsSync(file);
+      write(file, step.text!);
+      notify(file, existed ? CHANGED.changed : CHANGED.created);
+    } else if (step.action === 'delete') {
+      fs.rmSync(file, { force: true });
+      notify(file, CHANGED.deleted);
+    } else {
+      const dir = path.dirname(file);
+      fs.rmSync(dir, { recursive: true, force: true });
+      notify(dir, CHANGED.deleted);
+    }
+  }
+
+  /** Waits for the server to settle, then compares its diagnostics and exposure with the CLI's. */
+  async compare(note: string): Promise<void> {
+    const { client, open, log } = this;
+    // Settled: every open document published at its version (a worker's lint takes seconds), the
+    // deployment pass done, and nothing published for a while.
+    await client.waitUntil(
+      () => ([...open].every(([rel, doc]) => client.published.some((p) => p.uri === uriOf(this.abs(rel)) && p.version === doc.version)) ? true : undefined),
+      30_000,
+      () => `a publication of every open document's version\n${log.join('\n')}`,
+    );
+    await client.request('portcullis/exposure', {}, 30_000);
+    let seen = -1;
+    const deadline = Date.now() + 30_000;
+    while (seen !== client.published.length && Date.now() < deadline) {
+      seen = client.published.length;
+      await sleep(1500);
+      await client.request('portcullis/exposure', {}, 30_000);
+    }
+    const serverFindings: Record<string, unknown[]> = {};
+    for (const slot of SLOTS) {
+      const last = client.published.filter((p) => p.uri === uriOf(this.abs(slot.rel))).pop();
+      const doc = open.get(slot.rel);
+      if (doc && last) assert.equal(last.version, doc.version, `${slot.rel}: the last publication is of the current version\n${log.join('\n')}`);
+      serverFindings[slot.rel] = (last?.diagnostics ?? [])
+        .map((d) => normalize({ rule: d.code, severity: SEVERITY[d.severity ?? 2], message: d.message, range: d.range }))
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    }
+    const serverExposure = normalize((await client.request<{ entries: unknown[] }>('portcullis/exposure', {})).entries);
+
+    // The same texts on disk (the editors' over the disk's), linted by the CLI.
+    for (const [rel, doc] of open) write(this.abs(rel), doc.text);
+    const run = (args: string[]) => {
+      const r = spawnSync(process.execPath, [CLI, ...args, this.tmp], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      assert.ok(r.status === 0 || r.status === 1, `the CLI ran (${r.status}): ${r.stderr}`);
+      return JSON.parse(r.stdout);
+    };
+    const cli = run(['--format', 'json', '--exit-zero']) as { findings: { file: string; rule: string; severity: string; message: string; line: number; column: number; endLine: number; endColumn: number }[] };
+    const cliExposure = normalize((run(['exposure', '--format', 'json']) as { entries: unknown[] }).entries);
+    const cliFindings: Record<string, unknown[]> = {};
+    for (const slot of SLOTS)
+      cliFindings[slot.rel] = cli.findings
+        .filter((f) => f.file === this.abs(slot.rel))
+        .map((f) => normalize({ rule: f.rule, severity: f.severity, message: f.message, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn }))
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+    const steps = `\n${note}, steps:\n${log.join('\n')}`;
+    assert.deepEqual(serverFindings, cliFindings, `diagnostics differ from the CLI's${steps}`);
+    assert.deepEqual(serverExposure, cliExposure, `exposure differs from the CLI's${steps}`);
+  }
+}
+
+describe("the server's project against the CLI", () => {
   let built: BuiltServer;
-  let client: LspClient;
-  let tmp: string;
+  let walk: Walk | undefined;
 
   before(async () => {
     assert.ok(fs.existsSync(CLI), 'dist/cli.js is built by `npm run build` (npm test builds first)');
     built = await buildServer();
-    tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-consistency-')));
   });
 
-  after(async () => {
-    if (process.env.PORTCULLIS_LSP_LOG) console.error(client?.logs.map((l) => l.message).join('\n'), JSON.stringify(client?.published.map((p) => [p.uri.slice(-20), p.version, p.diagnostics.length])));
-    await client?.stop();
-    built?.cleanup();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  afterEach(async () => {
+    await walk?.stop();
+    walk = undefined;
   });
 
-  it('ends with the diagnostics and exposure the CLI reports for the same texts', async () => {
+  after(() => built?.cleanup());
+
+  it('drops the facts of a document whose content stops being compose (the bypass and the Exposure entry go)', async () => {
+    walk = new Walk();
+    await walk.start(built, { 'edge/Caddyfile': caddy(true) });
+    walk.apply({ action: 'open', rel: 'svc/stack.yml', text: compose(11434, false) });
+    await sleep(800);
+    walk.apply({ action: 'edit', rel: 'svc/stack.yml', text: nginx(false) });
+    await walk.compare('content-detected format changed');
+  });
+
+  it('records the facts of a document that grows past the worker threshold', async () => {
+    walk = new Walk();
+    await walk.start(built, { 'edge/Caddyfile': caddy(true) });
+    walk.apply({ action: 'open', rel: 'svc/compose.yaml', text: compose(11434, false) });
+    await sleep(800);
+    walk.apply({ action: 'edit', rel: 'svc/compose.yaml', text: large(3000, true) });
+    await walk.compare('grown past 200 KB');
+  });
+
+  it(`ends with what the CLI reports after random edits (PORTCULLIS_SEED=${SEED} PORTCULLIS_STEPS=${STEPS})`, async () => {
     const rnd = random(SEED);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
     const textOf = (kind: Kind): string => {
@@ -115,94 +242,19 @@ describe(`the server's project against the CLI after random edits (PORTCULLIS_SE
           return plain;
       }
     };
-    const abs = (rel: string) => path.join(tmp, rel);
-    const notify = (file: string, type: number) => client.send('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(file), type }] });
-
-    // The disk before the server starts: what the first scan sees.
-    for (const slot of SLOTS) if (rnd() < 0.7) write(abs(slot.rel), textOf(slot.kinds[0]));
-    client = await LspClient.start(built.serverJs, { workspaceFolders: [tmp], capabilities: { ...CLIENT_CAPABILITIES, window: { workDoneProgress: true } } });
-
-    const open = new Map<string, { version: number; text: string }>();
-    const log: string[] = [];
+    walk = new Walk();
+    const disk: Record<string, string> = {};
+    for (const slot of SLOTS) if (rnd() < 0.7) disk[slot.rel] = textOf(slot.kinds[0]);
+    await walk.start(built, disk);
     for (let step = 0; step < STEPS; step++) {
       const slot = pick(SLOTS);
-      const file = abs(slot.rel);
-      const uri = uriOf(file);
-      const doc = open.get(slot.rel);
-      const action = doc ? pick(['edit', 'edit', 'edit', 'close', 'delete', 'rmdir']) : pick(['open', 'open', 'write', 'delete', 'rmdir']);
-      const kind = pick(slot.kinds);
-      log.push(`${action} ${slot.rel}${action === 'edit' || action === 'write' || (action === 'open' && !fs.existsSync(file)) ? ` as ${kind}` : ''}`);
-      if (action === 'open') {
-        const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : textOf(kind);
-        open.set(slot.rel, { version: 1, text });
-        client.open(uri, text, 'plaintext');
-      } else if (action === 'edit') {
-        const next = { version: doc!.version + 1, text: textOf(kind) };
-        open.set(slot.rel, next);
-        client.change(uri, next.version, next.text);
-      } else if (action === 'close') {
-        open.delete(slot.rel);
-        client.close(uri);
-      } else if (action === 'write') {
-        const existed = fs.existsSync(file);
-        write(file, textOf(kind));
-        notify(file, existed ? CHANGED.changed : CHANGED.created);
-      } else if (action === 'delete') {
-        fs.rmSync(file, { force: true });
-        notify(file, CHANGED.deleted);
-      } else {
-        const dir = path.dirname(file);
-        fs.rmSync(dir, { recursive: true, force: true });
-        notify(dir, CHANGED.deleted);
-      }
+      const isOpen = walk.open.has(slot.rel);
+      const action = isOpen ? pick(['edit', 'edit', 'edit', 'close', 'delete', 'rmdir'] as const) : pick(['open', 'open', 'write', 'delete', 'rmdir'] as const);
+      const text = textOf(pick(slot.kinds));
+      walk.apply({ action, rel: slot.rel, text: action === 'edit' || action === 'write' || (action === 'open' && !fs.existsSync(walk.abs(slot.rel))) ? text : undefined });
       // Some steps land inside the debounce of the one before, some after its lint.
       await sleep(Math.floor(rnd() * 400));
     }
-
-    // Settled: every open document published at its version (a worker's lint takes seconds), the
-    // deployment pass done, and nothing published for a while.
-    await client.waitUntil(
-      () => ([...open].every(([rel, doc]) => client.published.some((p) => p.uri === uriOf(abs(rel)) && p.version === doc.version)) ? true : undefined),
-      30_000,
-      () => `a publication of every open document's version\n${log.join('\n')}`,
-    );
-    await client.request('portcullis/exposure', {}, 30_000);
-    let seen = -1;
-    const deadline = Date.now() + 30_000;
-    while (seen !== client.published.length && Date.now() < deadline) {
-      seen = client.published.length;
-      await sleep(1500);
-      await client.request('portcullis/exposure', {}, 30_000);
-    }
-    const serverFindings: Record<string, unknown[]> = {};
-    for (const slot of SLOTS) {
-      const last = client.published.filter((p) => p.uri === uriOf(abs(slot.rel))).pop();
-      const doc = open.get(slot.rel);
-      if (doc && last) assert.equal(last.version, doc.version, `${slot.rel}: the last publication is of the current version\n${log.join('\n')}`);
-      serverFindings[slot.rel] = (last?.diagnostics ?? [])
-        .map((d) => normalize({ rule: d.code, severity: SEVERITY[d.severity ?? 2], message: d.message, range: d.range }))
-        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-    }
-    const serverExposure = normalize((await client.request<{ entries: unknown[] }>('portcullis/exposure', {})).entries);
-
-    // The same texts on disk (the editors' over the disk's), linted by the CLI.
-    for (const [rel, doc] of open) write(abs(rel), doc.text);
-    const run = (args: string[]) => {
-      const r = spawnSync(process.execPath, [CLI, ...args, tmp], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-      assert.ok(r.status === 0 || r.status === 1, `the CLI ran (${r.status}): ${r.stderr}`);
-      return JSON.parse(r.stdout);
-    };
-    const cli = run(['--format', 'json', '--exit-zero']) as { findings: { file: string; rule: string; severity: string; message: string; line: number; column: number; endLine: number; endColumn: number }[] };
-    const cliExposure = normalize((run(['exposure', '--format', 'json']) as { entries: unknown[] }).entries);
-    const cliFindings: Record<string, unknown[]> = {};
-    for (const slot of SLOTS)
-      cliFindings[slot.rel] = cli.findings
-        .filter((f) => f.file === abs(slot.rel))
-        .map((f) => normalize({ rule: f.rule, severity: f.severity, message: f.message, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn }))
-        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-
-    const steps = `\nsteps (PORTCULLIS_SEED=${SEED}):\n${log.join('\n')}`;
-    assert.deepEqual(serverFindings, cliFindings, `diagnostics differ from the CLI's${steps}`);
-    assert.deepEqual(serverExposure, cliExposure, `exposure differs from the CLI's${steps}`);
+    await walk.compare(`PORTCULLIS_SEED=${SEED} PORTCULLIS_STEPS=${STEPS}`);
   });
 });
