@@ -65,9 +65,11 @@ export function lintInWorker(script: string, job: LintJob, timeoutMs: number): P
 }
 
 /**
- * Long-lived workers: a job takes an idle one (or a new one, so a stuck lint never delays
- * another document's), and a worker that answered serves the next job. A worker over its time
- * limit, or that failed, is terminated; the next job gets a fresh one.
+ * Workers for jobs: a job takes an idle one or a new one (so a stuck lint never delays another
+ * document's). A worker over its time limit, or that failed, is terminated. Workers are not kept
+ * for the next job by default (`maxIdle` 0): a warm worker re-running a text can reach V8 paths
+ * (a RegExp compiled for a pathological input) whose out-of-memory aborts the whole process,
+ * which a fresh worker did not reach; a fresh one costs about 100 ms.
  */
 export class LintWorkers {
   private readonly idle: Worker[] = [];
@@ -75,7 +77,7 @@ export class LintWorkers {
 
   constructor(
     private readonly script: string,
-    private readonly maxIdle = 2,
+    private readonly maxIdle = 0,
   ) {}
 
   run(job: LintJob, timeoutMs: number): Promise<LintJobResult> {

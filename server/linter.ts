@@ -16,6 +16,10 @@ export const WORKER_TIMEOUT_MS = timeoutFromEnv(process.env.PORTCULLIS_LINT_TIME
  * a slow one, run in a worker, so a file that stalls the linter never stalls typing.
  */
 export const INLINE_BUDGET_MS = 50;
+/** How much slower a lint runs in a fresh worker (cold code) than in this thread, about. */
+const COLD_WORKER_FACTOR = 4;
+/** A version linted in a worker and measured fast is linted here when it must be again, up to this size. */
+const PROMOTE_CHARS = 16_000;
 /** What the 0:0 warning of an abandoned lint is filed under. */
 export const TIMEOUT_RULE = 'portcullis/lint-timeout';
 
@@ -108,10 +112,12 @@ export class Linter {
   }
 
   /** Where a text would be linted: a worker for large ones and, for an open document, until a lint of it is measured fast. */
-  private wantsWorker(text: string, uri: string | undefined): boolean {
+  private wantsWorker(file: string, text: string, languageId: string, uri: string | undefined): boolean {
     if (this.workerScript === undefined || text.length > MAX_LINT_CHARS) return false;
     if (text.length > IN_PROCESS_CHARS) return true;
-    return uri !== undefined && !((this.measured.get(uri) ?? Infinity) <= INLINE_BUDGET_MS);
+    if (uri === undefined || (this.measured.get(uri) ?? Infinity) <= INLINE_BUDGET_MS) return false;
+    // No config file (a .gitignore, an .env): nothing to lint, no worker needed.
+    return this.detect(file, text, languageId) !== undefined;
   }
 
   /** Stops the workers (server shutdown). */
@@ -188,7 +194,8 @@ export class Linter {
     for (const { rule, error } of result.ruleErrors) this.ruleFailed(rule, file, error);
     if (result.parserError) this.parserFailed(result.format ?? 'document', file, result.parserError);
     if (current()) {
-      if (uri !== undefined && result.ms !== undefined) this.measured.set(uri, result.ms);
+      // A fresh worker runs cold code, several times slower than this thread's warm code.
+      if (uri !== undefined && result.ms !== undefined) this.measured.set(uri, result.ms / COLD_WORKER_FACTOR);
       this.facts(file, result.facts && { ...result.facts, suppressions: scanSuppressions(entry.text) }, inputs);
     }
     return result.findings;
@@ -247,7 +254,12 @@ export class Linter {
   private entry(doc: LintDocument, file: string): Entry {
     const text = doc.getText();
     const cached = this.entries.get(doc.uri);
-    if (cached && cached.version === doc.version && cached.languageId === doc.languageId && cached.text === text) return cached;
+    if (cached && cached.version === doc.version && cached.languageId === doc.languageId && cached.text === text) {
+      // Linted in a worker and measured fast since: its next lint (another file changed) runs here,
+      // if it is small (a worker's stack is not this thread's: a deep text may cost more here).
+      if (cached.large && text.length <= PROMOTE_CHARS && !this.wantsWorker(file, text, doc.languageId, doc.uri)) this.entries.set(doc.uri, this.newEntry(doc, file, text, doc.uri));
+      return this.entries.get(doc.uri)!;
+    }
     const entry = this.newEntry(doc, file, text, doc.uri);
     this.entries.set(doc.uri, entry);
     return entry;
@@ -255,7 +267,7 @@ export class Linter {
 
   /** `uri`: an open document's, whose lint times decide where it is linted; without it, only the size does. */
   private newEntry(doc: LintDocument, file: string, text: string, uri?: string): Entry {
-    const large = this.wantsWorker(text, uri);
+    const large = this.wantsWorker(file, text, doc.languageId, uri);
     const started = performance.now();
     const parsed = large ? undefined : this.parse(doc.uri, file, text, doc.languageId);
     return { version: doc.version, text, languageId: doc.languageId, large, parsed, parseMs: performance.now() - started };
@@ -279,6 +291,16 @@ export class Linter {
     });
   }
 
+  /** The format of a text (path first, then content); a detector that throws counts as none. */
+  private detect(file: string, text: string, languageId: string): ReturnType<typeof detectFormat> {
+    try {
+      return detectFormat(file, text, { languageId });
+    } catch (error) {
+      this.parserFailed('detection', file, describe(error));
+      return undefined;
+    }
+  }
+
   private parse(uri: string, file: string, text: string, languageId: string): ParsedDocument | undefined {
     if (text.length > MAX_LINT_CHARS) {
       if (!this.loggedSizes.has(uri)) this.log.info(`Not linting ${file}: larger than ${MAX_LINT_CHARS} characters.`);
@@ -286,7 +308,7 @@ export class Linter {
       return undefined;
     }
     try {
-      const format = detectFormat(file, text, { languageId });
+      const format = this.detect(file, text, languageId);
       return format ? parseDocument(file, text, format, (error) => this.parserFailed(format, file, describe(error))) : undefined;
     } catch (error) {
       this.parserFailed('detection', file, describe(error));
