@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { allRules, lintProject, Project, type Finding, type WorkspaceView } from '../rules';
+import { readText } from '../io/read';
+import { allRules, lintProject, MAX_DISCOVERED_BYTES, Project, type Finding, type WorkspaceView } from '../rules';
 import { parseArgs, USAGE, UsageError } from './args';
 import { loadConfig } from './config';
 import { collectTargets, type Target } from './files';
 import { applyPreferredFixes, type AppliedFix } from './fix';
-import { diskFileSystem } from './project';
+import { diskFileSystemFor, diskWorkspaceFor } from './project';
+import { cliRoots } from './roots';
 import { runExposure } from './exposure';
 import { displayPath, formatJson, formatSarif, formatText } from './report';
 
@@ -17,30 +18,23 @@ const MAX_FIX_PASSES = 50;
 export type Io = { cwd: string; stdout: (s: string) => void; stderr: (s: string) => void; isTTY: boolean };
 type Config = ReturnType<typeof loadConfig>['config'];
 
-/** The rules' read-only view of other files (`.env`, `.gitignore`): the disk, read afresh each time. */
-export const diskWorkspace: WorkspaceView = {
-  read(absPath) {
-    try {
-      return readFileSync(absPath, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-};
+/** The rules' read-only view of other files (`.env`, `.gitignore`) with no edge known: regular files only, capped. */
+export const diskWorkspace: WorkspaceView = diskWorkspaceFor();
 
 /**
  * Every target linted together: includes and imports resolved among them and the rest of the
  * disk, each file parsed once, then the deployment rules across all of them.
  */
-export async function lintAllAsync(targets: Target[], config: Config, warn: (m: string) => void, project?: Project): Promise<Finding[]> {
+export async function lintAllAsync(targets: Target[], config: Config, warn: (m: string) => void, project?: Project, roots?: readonly string[]): Promise<Finding[]> {
   const onRuleError = ({ rule, error }: { rule: string; error: unknown }) => warn(`internal error in ${rule}: ${(error as Error)?.message ?? error}`);
-  project ??= new Project(diskFileSystem, { onRuleError });
+  const disk = diskFileSystemFor(roots);
+  project ??= new Project(disk, { onRuleError });
   const files = targets.map((t) => ({ file: t.path, text: t.text, format: t.format }));
-  const { findings } = await lintProject(project, files, { config, workspace: diskWorkspace, onRuleError }, (file) => diskFileSystem.stamp(file));
+  const { findings } = await lintProject(project, files, { config, workspace: diskWorkspaceFor(roots), onRuleError, ...(roots ? { roots } : {}) }, (file) => disk.stamp(file));
   return findings;
 }
 
-type Prepared = { code: number } | { opts: ReturnType<typeof parseArgs>; config: Config; targets: Target[] };
+type Prepared = { code: number } | { opts: ReturnType<typeof parseArgs>; config: Config; targets: Target[]; roots: string[] };
 
 export function prepare(argv: string[], io: Io, warn: (m: string) => void): Prepared {
   const opts = parseArgs(argv);
@@ -57,7 +51,11 @@ export function prepare(argv: string[], io: Io, warn: (m: string) => void): Prep
   for (const m of collected.missing) warn(`no such file or folder: ${m}`);
   if (collected.missing.length) return { code: 2 };
   for (const u of collected.unknown) warn(`${u}: not a compose, nginx, Caddy or systemd file (use --kind to say which)`);
-  return { opts, config, targets: collected.targets };
+  // Never skipped silently: a file not linted is an error of the run, unless excluded.
+  for (const n of collected.notRegular) warn(`${n}: not a regular file: not read`);
+  for (const t of collected.tooLarge) warn(`${t.file}: too large to lint (${t.size} bytes, limit ${MAX_DISCOVERED_BYTES}): not linted (exclude it to skip it)`);
+  if (collected.notRegular.length || collected.tooLarge.length) return { code: 2 };
+  return { opts, config, targets: collected.targets, roots: cliRoots(opts.paths, io.cwd) };
 }
 
 export function failed(e: unknown, io: Io, warn: (m: string) => void): number {
@@ -76,7 +74,10 @@ function fixPass(findings: Finding[], targets: Target[], applied: AppliedFix[]):
   const now = applyPreferredFixes(findings, (f) => texts.get(f));
   if (!now.length) return undefined;
   applied.push(...now);
-  return targets.map((t) => ({ ...t, text: readFileSync(t.path, 'utf8') }));
+  return targets.map((t) => {
+    const r = readText(t.path, { maxBytes: MAX_DISCOVERED_BYTES });
+    return r.ok ? { ...t, text: r.text, encoding: r.encoding } : t;
+  });
 }
 
 /** The synchronous CLI: every rule's synchronous pass (what the editor shows per keystroke). */
@@ -88,12 +89,12 @@ export async function runAsync(argv: string[], io: Io): Promise<number> {
     const p = prepare(argv, io, warn);
     if ('code' in p) return p.code;
     let { targets } = p;
-    let findings = await lintAllAsync(targets, p.config, warn);
+    let findings = await lintAllAsync(targets, p.config, warn, undefined, p.roots);
     const applied: AppliedFix[] = [];
     if (p.opts.fix) {
       for (let pass = 0, next; pass < MAX_FIX_PASSES && (next = fixPass(findings, targets, applied)); pass++) {
         targets = next;
-        findings = await lintAllAsync(targets, p.config, warn);
+        findings = await lintAllAsync(targets, p.config, warn, undefined, p.roots);
       }
     }
     return finish(p.opts, findings, targets, applied, io);

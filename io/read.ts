@@ -25,6 +25,8 @@ export interface ReadOptions {
   roots?: readonly string[];
   /** Default MAX_READ_BYTES. */
   maxBytes?: number;
+  /** Read only the first this many bytes, whatever the size (sniffing a file too large to read whole). */
+  headOnly?: number;
 }
 
 // O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a writer;
@@ -88,6 +90,11 @@ export function readBytes(file: string, opts: ReadOptions = {}): SafeRead {
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) return { ok: false, reason: 'not-regular' };
+    if (opts.headOnly !== undefined) {
+      const buf = Buffer.alloc(Math.min(opts.headOnly, st.size));
+      const n = buf.length ? fs.readSync(fd, buf, 0, buf.length, 0) : 0;
+      return { ok: true, bytes: buf.subarray(0, n), size: st.size };
+    }
     if (st.size > max) return { ok: false, reason: 'too-large', size: st.size };
     // Read to EOF but never past the cap: the file may grow while we read it.
     const chunks: Buffer[] = [];

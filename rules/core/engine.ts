@@ -1,3 +1,4 @@
+import { boundedProject, boundedWorkspace } from './bounds';
 import { ServiceKnowledge } from '../knowledge/services';
 import { DEFAULT_CONFIG, type Config } from './config';
 import { detectFormat } from './detect';
@@ -128,8 +129,8 @@ function contextFor(doc: ParsedDocument, config: Config, options: LintOptions): 
     text: doc.text,
     range: (start, end) => doc.lines.range(start, end),
     services: knowledgeFor(config),
-    ...(options.workspace ? { workspace: options.workspace } : {}),
-    ...(options.project ? { project: options.project } : {}),
+    ...(options.workspace ? { workspace: boundedWorkspace(options.workspace, options.roots) } : {}),
+    ...(options.project ? { project: boundedProject(options.project, options.roots) } : {}),
     ...(options.roots ? { roots: options.roots } : {}),
   };
 }
@@ -356,8 +357,8 @@ export function runDeploymentRules(files: readonly DocumentFacts[], options: Lin
       throw new Error('a deployment rule reports the ranges of its facts');
     },
     services: knowledgeFor(config),
-    ...(options.workspace ? { workspace: options.workspace } : {}),
-    ...(options.project ? { project: options.project } : {}),
+    ...(options.workspace ? { workspace: boundedWorkspace(options.workspace, options.roots) } : {}),
+    ...(options.project ? { project: boundedProject(options.project, options.roots) } : {}),
     ...(options.roots ? { roots: options.roots } : {}),
   };
   const sink: Sink = { file: '', suppressed: (rule, file, line) => byFile.get(file)?.suppressions.isSuppressed(rule, line) ?? false };
