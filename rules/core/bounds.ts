@@ -41,11 +41,12 @@ function literalPrefix(pattern: string): string {
   return i < 0 ? segs.join('/') : segs.slice(0, i).join('/') || '/';
 }
 
-/** Whether a pattern may name a file inside (its literal part is inside, or leads to a root). */
+/**
+ * Whether a pattern stays inside: its literal folder part must be (`include /*` and deeper globs from the machine root do not, even if it
+ * could match a file of the project: it would walk the machine to find out).
+ */
 export function couldMatchInside(roots: readonly string[], pattern: string): boolean {
-  const prefix = literalPrefix(pattern);
-  if (isInside(roots, prefix)) return true;
-  return roots.some((r) => isInside([prefix], r));
+  return isInside(roots, literalPrefix(pattern));
 }
 
 /** Whether a pattern names only places outside the project: nothing it matches can be read. */
@@ -74,4 +75,10 @@ export function locateInProject(
   }
   for (const r of roots) candidates.push(normalizePath(`${r}/${p}`));
   return candidates.find((c) => isInside(roots, c) && exists(c));
+}
+
+/** A path in a message: one line, no backticks, cut short (written in the linted file, but may be long). */
+export function shownPath(p: string): string {
+  const one = p.replace(/[\u0000-\u001f\u007f`]/g, '?');
+  return one.length > 80 ? `${one.slice(0, 77)}…` : one;
 }
