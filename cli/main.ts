@@ -1,5 +1,6 @@
 import { readText } from '../io/read';
-import { allRules, lintProject, MAX_DISCOVERED_BYTES, Project, type Finding, type WorkspaceView } from '../rules';
+import { byPlace } from '../rules/core/engine';
+import { allRules, encodingFinding, lintProject, MAX_DISCOVERED_BYTES, Project, type Finding, type WorkspaceView } from '../rules';
 import { parseArgs, USAGE, UsageError } from './args';
 import { loadConfig } from './config';
 import { collectTargets, type Target } from './files';
@@ -31,7 +32,9 @@ export async function lintAllAsync(targets: Target[], config: Config, warn: (m: 
   project ??= new Project(disk, { onRuleError });
   const files = targets.map((t) => ({ file: t.path, text: t.text, format: t.format }));
   const { findings } = await lintProject(project, files, { config, workspace: diskWorkspaceFor(roots), onRuleError, ...(roots ? { roots } : {}) }, (file) => disk.stamp(file));
-  return findings;
+  // A file its own tool refuses by its encoding (nginx and a BOM, UTF-16 but for compose): a syntax error at 0:0.
+  const refused = targets.map((t) => encodingFinding(t.path, t.format, t.encoding)).filter((f): f is Finding => !!f && config.rules[f.rule] !== 'off');
+  return refused.length ? [...refused, ...findings].sort(byPlace) : findings;
 }
 
 type Prepared = { code: number } | { opts: ReturnType<typeof parseArgs>; config: Config; targets: Target[]; roots: string[] };
