@@ -14,6 +14,8 @@ export interface LintJob {
   config: Config;
   /** The text of the files open in the editor, which the rules read over the disk's. */
   openFiles: [file: string, text: string][];
+  /** The workspace folders: nothing outside is read. */
+  roots?: readonly string[];
 }
 
 export type LintJobResult =
@@ -53,12 +55,14 @@ export function lintInWorker(script: string, job: LintJob, timeoutMs: number): P
 export async function runLintJob(job: LintJob, post: (result: LintJobResult) => void): Promise<void> {
   try {
     const workspace = new WorkspaceFiles();
+    workspace.setRoots(job.roots);
     for (const [file, text] of job.openFiles) workspace.setOpen(file, { getText: () => text });
     const ruleErrors: { rule: string; error: string }[] = [];
     let parserError: string | undefined;
     const options: LintOptions = {
       config: job.config,
       workspace,
+      ...(job.roots ? { roots: job.roots } : {}),
       onRuleError: ({ rule, error }) => ruleErrors.push({ rule, error: String((error as Error)?.stack ?? error) }),
     };
     const format = detectFormat(job.file, job.text, { languageId: job.languageId });

@@ -1,4 +1,5 @@
 import { lintInWorker, type LintJob } from './lint-worker';
+import { rootsOf } from './workspace';
 import { detectFormat, lintAsyncFindings, parseDocument, runRules, type Config, type Finding, type LintOptions, type ParsedDocument, type ProjectView, type WorkspaceView } from '../rules';
 
 /** Larger documents are not linted at all. */
@@ -77,7 +78,7 @@ export class Linter {
     const entry = this.entry(doc, file);
     const cached = this.cached(doc, file, inputs);
     if (!cached) return Promise.resolve([]);
-    if (entry.large) cached.complete ??= this.inWorker(entry, file, inputs.config);
+    if (entry.large) cached.complete ??= this.inWorker(entry, file, inputs.config, rootsOf(inputs.workspace));
     else if (entry.parsed) {
       cached.complete ??= lintAsyncFindings(entry.parsed, cached.sync, this.options(file, inputs)).catch((error) => {
         this.log.error(`The asynchronous rules failed on ${file}: ${describe(error)}`);
@@ -98,8 +99,8 @@ export class Linter {
     return entry.findings;
   }
 
-  private async inWorker(entry: Entry, file: string, config: Config): Promise<Finding[]> {
-    const job: LintJob = { file, text: entry.text, languageId: entry.languageId, config, openFiles: this.openFiles() };
+  private async inWorker(entry: Entry, file: string, config: Config, bounds: { roots?: readonly string[] } = {}): Promise<Finding[]> {
+    const job: LintJob = { file, text: entry.text, languageId: entry.languageId, config, openFiles: this.openFiles(), ...bounds };
     const result = await lintInWorker(this.workerScript!, job, WORKER_TIMEOUT_MS);
     if (result.kind === 'timeout') {
       this.log.info(`Not linting ${file}: it took longer than ${WORKER_TIMEOUT_MS / 1000} s (${entry.text.length} characters).`);
@@ -127,6 +128,7 @@ export class Linter {
       config: inputs.config,
       workspace: inputs.workspace,
       ...(inputs.project ? { project: inputs.project } : {}),
+      ...rootsOf(inputs.workspace),
       onRuleError: ({ rule, error }) => this.ruleFailed(rule, file, describe(error)),
     };
   }
@@ -169,7 +171,7 @@ export class Linter {
    */
   async lintOnce(doc: LintDocument, file: string, inputs: LintInputs): Promise<Finding[]> {
     const entry = this.newEntry(doc, file, doc.getText());
-    if (entry.large) return this.inWorker(entry, file, inputs.config);
+    if (entry.large) return this.inWorker(entry, file, inputs.config, rootsOf(inputs.workspace));
     if (!entry.parsed) return [];
     this.parsed(entry.parsed, file, inputs);
     const sync = runRules(entry.parsed, this.options(file, inputs));

@@ -10,6 +10,8 @@
  * asynchronous one through libuv's thread pool, which made the scan several times slower.
  */
 import * as fs from 'node:fs';
+import { readBytes } from '../io/read';
+import { decodeText } from '../io/text';
 import * as path from 'node:path';
 import { candidateByName, detectFormat, GlobSet, looksBinary, MAX_DISCOVERED_BYTES, SKIP_DIRS, type Finding, type ProjectView } from '../rules';
 import type { Linter, LintInputs } from './linter';
@@ -218,7 +220,7 @@ export class WorkspaceScanner {
    * a file no editor shows; nothing is published.
    */
   async findingsOnDisk(file: string, folder = this.folderOf(path.resolve(file))): Promise<Finding[] | undefined> {
-    const text = readCandidate(file);
+    const text = readCandidate(file, folder);
     const format = text === undefined ? undefined : detectFormat(file, text);
     if (text === undefined || !format || !folder) {
       this.host.forget?.(file);
@@ -264,21 +266,17 @@ export class WorkspaceScanner {
   }
 }
 
-/** The text of a file worth reading, or undefined: too big, binary, unreadable, gone. */
-function readCandidate(file: string): string | undefined {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(file, 'r');
-    const stat = fs.fstatSync(fd);
-    if (!stat.isFile() || stat.size > MAX_DISCOVERED_BYTES) return undefined;
-    const bytes = fs.readFileSync(fd);
-    if (candidateByName(file) === 'content' && looksBinary(bytes.subarray(0, 4096))) return undefined;
-    return bytes.toString('utf8');
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
+/**
+ * The text of a file worth reading, or undefined: too big, binary, unreadable, gone, not a regular
+ * file (a FIFO named docker-compose.yml is never waited on), or a symlink out of the folder. The
+ * one safe reader (io/read.ts); decoded by its byte-order mark.
+ */
+function readCandidate(file: string, folder?: string): string | undefined {
+  const r = readBytes(file, { maxBytes: MAX_DISCOVERED_BYTES, ...(folder ? { roots: [folder] } : {}) });
+  if (!r.ok) return undefined;
+  const utf16 = r.bytes.length >= 2 && ((r.bytes[0] === 0xff && r.bytes[1] === 0xfe) || (r.bytes[0] === 0xfe && r.bytes[1] === 0xff));
+  if (candidateByName(file) === 'content' && !utf16 && looksBinary(r.bytes.subarray(0, 4096))) return undefined;
+  return decodeText(r.bytes).text;
 }
 
 function relative(folder: string, file: string): string {

@@ -159,6 +159,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     folders = [...new Set(paths)];
     configs.setWorkspaceFolders(folders);
     scanner.setFolders(folders);
+    // The workspace folders are the project's edge: nothing outside is read for the rules.
+    files.setRoots(folders);
   }
 
   function filesExcludeOf(folder: string): Promise<readonly string[]> {
