@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { listDir, MAX_READ_BYTES, readTextOrUndefined, stampOf } from '../io/read';
-import { isInside, MAX_DISCOVERED_BYTES, type ProjectFileSystem, type WorkspaceView } from '../rules';
+import { isInside, type ProjectFileSystem, type WorkspaceView } from '../rules';
 
 /**
  * What rules may read of other files (`.env`, `.gitignore`, an included nginx snippet, an imported
@@ -64,8 +64,7 @@ export class WorkspaceFiles implements WorkspaceView, ProjectFileSystem {
     if (!isInside(this.roots, file)) return undefined;
     const doc = this.open.get(file);
     if (doc) return doc.getText();
-    // An included config may be as large as a discovered one; a `.env` or `.gitignore` is small.
-    return readTextOrUndefined(file, { roots: this.roots, maxBytes: isSharedInput(file) ? MAX_READ_BYTES : MAX_DISCOVERED_BYTES });
+    return readTextOrUndefined(file, { roots: this.roots, maxBytes: MAX_READ_BYTES });
   }
 }
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { insideRoots, listDir, readBytes, readText, stampOf } from '../../io/read';
+import { WorkspaceFiles } from '../../server/workspace';
 
 describe('io/read', () => {
   let dir: string;
@@ -71,5 +72,20 @@ describe('io/read', () => {
     assert.ok(listDir(root, [root])!.some((e) => e.name === 'a.conf'));
     assert.deepEqual(readBytes(join(root, 'nope'), { roots: [root] }), { ok: false, reason: 'missing' });
     assert.equal(stampOf(root, [root]), 'dir');
+  });
+
+  it("the server's WorkspaceFiles keeps to the workspace folders, open editors included", () => {
+    const files = new WorkspaceFiles();
+    files.setRoots([root]);
+    assert.equal(files.read(join(root, 'a.conf')), 'hello');
+    assert.equal(files.read(join(outside, 'secret')), undefined);
+    assert.equal(files.read(join(root, 'link-out')), undefined);
+    assert.equal(files.read(join(root, 'fifo')), undefined);
+    assert.equal(files.stamp(join(outside, 'secret')), undefined);
+    assert.equal(files.list(outside), undefined);
+    files.setOpen(join(outside, 'secret'), { getText: () => 'open' });
+    assert.equal(files.read(join(outside, 'secret')), undefined);
+    files.setRoots(undefined);
+    assert.equal(files.read(join(outside, 'secret')), 'open');
   });
 });
