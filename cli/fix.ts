@@ -1,6 +1,14 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { applyEdits, collectPreferredEdits, type Finding } from '../rules';
+import { readBytes } from '../io/read';
+import { decodeText, encodeText, type TextEncoding } from '../io/text';
+
+/** How a file is stored now, by its byte-order mark (missing: UTF-8). */
+function storedEncoding(file: string): TextEncoding {
+  const head = readBytes(file, { headOnly: 4 });
+  return head.ok ? decodeText(head.bytes).encoding : 'utf8';
+}
 
 export interface AppliedFix {
   file: string;
@@ -15,7 +23,7 @@ export function isEnvFile(file: string): boolean {
 }
 
 /** Writes through a temporary file in the same folder and a rename, keeping the file's mode (a new env file: 0600). */
-export function writeAtomic(file: string, text: string): void {
+export function writeAtomic(file: string, text: string | Buffer): void {
   const tmp = join(dirname(file), `.${basename(file)}.portcullis-${process.pid}.tmp`);
   const mode = existsSync(file) ? statSync(file).mode & 0o777 : isEnvFile(file) ? 0o600 : 0o644;
   mkdirSync(dirname(file), { recursive: true });
@@ -39,7 +47,8 @@ export function applyPreferredFixes(findings: readonly Finding[], readText: (fil
     const before = readText(file) ?? (existsSync(file) ? readFileSync(file, 'utf8') : '');
     const { text } = applyEdits(before, edits);
     if (text !== before) {
-      writeAtomic(file, text);
+      // Written back as it was stored (the rules saw it decoded: no byte-order mark, UTF-16 as text).
+      writeAtomic(file, encodeText(text, storedEncoding(file)));
       applied.add(file);
     }
   }

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -160,6 +160,20 @@ describe('cli: encodings as the real tools read them', () => {
     assert.deepEqual(at(syntax), { line: 1, column: 1, endLine: 1, endColumn: 1 });
     assert.match(syntax.message, /byte-order mark/);
     assert.deepEqual(at(findings.find((f: { rule: string }) => f.rule === 'nginx/server-tokens-on')), lsp1(rangeOf(conf, 'on')));
+  });
+
+  it('--fix writes a file back as it was stored (BOM kept, UTF-16 kept)', () => {
+    const compose16 = lines('services:', '  ollama:', '    image: ollama/ollama:0.5.7', '    ports:', '      - "11434:11434"');
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const { dir } = workspace({ 'nginx.conf': Buffer.concat([bom, Buffer.from(lines('events {}', 'http { server_tokens on; }'))]), 'docker-compose.yml': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(compose16, 'utf16le')]) });
+    cli(dir, '--fix');
+    const nginx = readFileSync(join(dir, 'nginx.conf'));
+    assert.deepEqual([...nginx.subarray(0, 3)], [...bom]);
+    assert.equal(nginx.subarray(3).toString('utf8'), lines('events {}', 'http { server_tokens off; }'));
+    const compose = readFileSync(join(dir, 'docker-compose.yml'));
+    assert.deepEqual([...compose.subarray(0, 2)], [0xff, 0xfe]);
+    assert.notEqual(compose.subarray(2).toString('utf16le'), compose16, 'the port fix was applied');
+    assert.match(compose.subarray(2).toString('utf16le'), /^services:\n/);
   });
 
   it('Caddy and systemd accept a BOM but refuse UTF-16', () => {
