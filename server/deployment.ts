@@ -50,7 +50,7 @@ export class Deployment {
     if (stamp !== undefined && (doc.format === 'nginx' || doc.format === 'caddy')) this.project.remember(doc, stamp);
     const newVersion = this.stamps.get(file) !== stamp;
     this.stamps.set(file, stamp);
-    const changed = this.project.update(doc, { config: inputs.config, workspace: inputs.workspace, ...rootsOf(this.files) });
+    const changed = this.project.update(doc, { config: inputs.config, workspace: inputs.workspace, ...rootsOf(this.files, doc.file) });
     // Facts that changed move the deployment; a new text of an included file moves its includers,
     // whose facts stay the same (a snippet has none). A re-lint of the same text moves nothing more.
     if (changed || (newVersion && this.project.dependents(file).length)) this.touch(file);

@@ -78,7 +78,7 @@ export class Linter {
     const entry = this.entry(doc, file);
     const cached = this.cached(doc, file, inputs);
     if (!cached) return Promise.resolve([]);
-    if (entry.large) cached.complete ??= this.inWorker(entry, file, inputs.config, rootsOf(inputs.workspace));
+    if (entry.large) cached.complete ??= this.inWorker(entry, file, inputs.config, rootsOf(inputs.workspace, file));
     else if (entry.parsed) {
       cached.complete ??= lintAsyncFindings(entry.parsed, cached.sync, this.options(file, inputs)).catch((error) => {
         this.log.error(`The asynchronous rules failed on ${file}: ${describe(error)}`);
@@ -128,7 +128,7 @@ export class Linter {
       config: inputs.config,
       workspace: inputs.workspace,
       ...(inputs.project ? { project: inputs.project } : {}),
-      ...rootsOf(inputs.workspace),
+      ...rootsOf(inputs.workspace, file),
       onRuleError: ({ rule, error }) => this.ruleFailed(rule, file, describe(error)),
     };
   }
@@ -171,7 +171,7 @@ export class Linter {
    */
   async lintOnce(doc: LintDocument, file: string, inputs: LintInputs): Promise<Finding[]> {
     const entry = this.newEntry(doc, file, doc.getText());
-    if (entry.large) return this.inWorker(entry, file, inputs.config, rootsOf(inputs.workspace));
+    if (entry.large) return this.inWorker(entry, file, inputs.config, rootsOf(inputs.workspace, file));
     if (!entry.parsed) return [];
     this.parsed(entry.parsed, file, inputs);
     const sync = runRules(entry.parsed, this.options(file, inputs));

@@ -68,9 +68,15 @@ export class WorkspaceFiles implements WorkspaceView, ProjectFileSystem {
   }
 }
 
-/** The roots a workspace view enforces, as lint options (the engine then bounds every rule's reads). */
-export function rootsOf(view: unknown): { roots?: readonly string[] } {
-  return view instanceof WorkspaceFiles && view.roots ? { roots: view.roots } : {};
+/**
+ * The roots a workspace view enforces, as lint options (the engine then bounds every rule's
+ * reads). With no workspace folder open, a file on disk is its own folder's project: an
+ * `import ../.npmrc` in a lone Caddyfile is outside too.
+ */
+export function rootsOf(view: unknown, file?: string): { roots?: readonly string[] } {
+  if (!(view instanceof WorkspaceFiles)) return {};
+  if (view.roots) return { roots: view.roots };
+  return file && path.isAbsolute(file) ? { roots: [path.dirname(file)] } : {};
 }
 
 /** Files other documents' findings depend on: a change to one re-lints every open document. */

@@ -62,3 +62,30 @@ describe('server: nothing outside the workspace folder is read', () => {
     assert.ok(!JSON.stringify(client.published).includes('SECRETLINE'));
   });
 });
+
+describe('server: with no workspace folder, a file is its own folder\'s project', () => {
+  let built: BuiltServer;
+  let client: LspClient;
+  let tmp: string;
+
+  before(async () => {
+    built = await buildServer();
+    tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-boundary-lone-')));
+    write(path.join(tmp, 'outside.caddy'), 'SECRETLINE_abcdef0123456789 token\n');
+    client = await LspClient.start(built.serverJs, {});
+  });
+
+  after(async () => {
+    await client?.stop();
+    built?.cleanup();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('does not read `import ../outside.caddy` of an opened Caddyfile', async () => {
+    const file = write(path.join(tmp, 'site', 'Caddyfile'), CADDY);
+    client.open(uriOf(file), CADDY, 'caddyfile');
+    const published = await client.diagnostics(uriOf(file), (p) => p.version === 1);
+    assert.deepEqual(published.diagnostics.find((d) => d.code === 'caddy/import-outside-project')?.range, rangeOf(CADDY, '../outside.caddy'));
+    assert.ok(!JSON.stringify(client.published).includes('SECRETLINE'));
+  });
+});
