@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { writeFileSafely } from '../io/write';
+import { readRegularFile, writeFileSafely } from '../io/write';
 import { decodeText, encodeText, type TextEncoding } from '../io/text';
 import { applyEdits, collectPreferredEdits, isInside, sameEdit, type Finding, type Fix, type TextEdit } from '../rules';
 
@@ -107,12 +107,9 @@ export function applyPreferredFixes(findings: readonly Finding[], readText: (fil
 
 /** One file's edits applied and written safely; `linted` is the text the edits were computed on (a linted file). */
 function writeEdits(file: string, edits: TextEdit[], linted: string | undefined, options: FixOptions): 'written' | 'unchanged' | { reason: string } {
-  let bytes: Buffer | undefined;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return { reason: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? e}` };
-  }
+  const read = readRegularFile(file);
+  if ('error' in read) return { reason: read.error };
+  const bytes = 'bytes' in read ? read.bytes : undefined;
   let decoded = bytes ? decodeText(bytes) : { text: '', encoding: 'utf8' as TextEncoding };
   // A reader that kept a byte-order mark as U+FEFF: the text is the bytes as UTF-8.
   if (linted !== undefined && bytes && decoded.text !== linted && bytes.toString('utf8') === linted) decoded = { text: linted, encoding: 'utf8' };

@@ -26,7 +26,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
-  readFileSync,
+  readSync,
   realpathSync,
   renameSync,
   unlinkSync,
@@ -133,6 +133,38 @@ export function removeStaleTemps(dir: string): string[] {
     }
   }
   return removed;
+}
+
+/** Cap on a file `--fix` reads back to edit: the linter never reads more than this either. */
+export const MAX_FIX_BYTES = 16 * 1024 * 1024;
+
+export type ReadResult = { bytes: Buffer } | { missing: true } | { error: string };
+
+/**
+ * A file's bytes, read without blocking: only a regular file (a FIFO or a device named `.env` is
+ * refused, never waited on), at most MAX_FIX_BYTES.
+ */
+export function readRegularFile(file: string): ReadResult {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? { missing: true } : { error: `cannot be read: ${code ?? e}` };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { error: 'not a regular file: not read' };
+    if (st.size > MAX_FIX_BYTES) return { error: `larger than ${MAX_FIX_BYTES} bytes: not read` };
+    const out = Buffer.alloc(st.size);
+    let n = 0;
+    for (let r; n < out.length && (r = readSync(fd, out, n, out.length - n, n)) > 0; ) n += r;
+    return { bytes: out.subarray(0, n) };
+  } catch (e) {
+    return { error: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? e}` };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function lstatOrUndefined(p: string): Stats | undefined {
@@ -268,12 +300,9 @@ export function writeFileSafely(req: WriteRequest): WriteResult {
     closeSync(fd);
     fd = undefined;
     // Compare just before the rename: a file saved since it was read keeps the user's version.
-    let current: Buffer | undefined;
-    try {
-      current = readFileSync(target.path);
-    } catch {
-      current = undefined;
-    }
+    const now = readRegularFile(target.path);
+    if ('error' in now) return { ok: false, reason: now.error };
+    const current = 'bytes' in now ? now.bytes : undefined;
     if (current !== undefined && stat === undefined) return { ok: false, reason: 'created by someone else since it was read: not overwritten' };
     if (!req.unchanged(current)) return { ok: false, reason: 'changed since it was read: not overwritten' };
     renameSync(tmp, target.path);
