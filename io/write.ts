@@ -167,11 +167,14 @@ export function readRegularFile(file: string): ReadResult {
   }
 }
 
+/** Undefined only when nothing is there; any other failure (EACCES) is thrown, and the write refused. */
 function lstatOrUndefined(p: string): Stats | undefined {
   try {
     return lstatSync(p);
-  } catch {
-    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw e;
   }
 }
 
