@@ -32,11 +32,11 @@ export const diskWorkspace: WorkspaceView = {
  * Every target linted together: includes and imports resolved among them and the rest of the
  * disk, each file parsed once, then the deployment rules across all of them.
  */
-export async function lintAllAsync(targets: Target[], config: Config, warn: (m: string) => void, project?: Project): Promise<Finding[]> {
+export async function lintAllAsync(targets: Target[], config: Config, warn: (m: string) => void, project?: Project, roots?: readonly string[]): Promise<Finding[]> {
   const onRuleError = ({ rule, error }: { rule: string; error: unknown }) => warn(`internal error in ${rule}: ${(error as Error)?.message ?? error}`);
   project ??= new Project(diskFileSystem, { onRuleError });
   const files = targets.map((t) => ({ file: t.path, text: t.text, format: t.format }));
-  const { findings } = await lintProject(project, files, { config, workspace: diskWorkspace, onRuleError }, (file) => diskFileSystem.stamp(file));
+  const { findings } = await lintProject(project, files, { config, workspace: diskWorkspace, onRuleError, ...(roots ? { roots } : {}) }, (file) => diskFileSystem.stamp(file));
   return findings;
 }
 
@@ -93,14 +93,15 @@ export async function runAsync(argv: string[], io: Io): Promise<number> {
     const p = prepare(argv, io, warn);
     if ('code' in p) return p.code;
     let { targets } = p;
-    let findings = await lintAllAsync(targets, p.config, warn);
+    // The project's edge for --fix (fixes leaving it are not offered, nor applied); see fallbackRoots.
+    const roots = p.opts.fix ? fallbackRoots(p.opts.paths, io.cwd) : undefined;
+    let findings = await lintAllAsync(targets, p.config, warn, undefined, roots);
     const applied: AppliedFix[] = [];
     const failures: FixFailure[] = [];
     if (p.opts.fix) {
-      const roots = fallbackRoots(p.opts.paths, io.cwd);
-      for (let pass = 0, next; pass < MAX_FIX_PASSES && (next = fixPass(findings, targets, applied, roots, failures)); pass++) {
+      for (let pass = 0, next; pass < MAX_FIX_PASSES && (next = fixPass(findings, targets, applied, roots!, failures)); pass++) {
         targets = next;
-        findings = await lintAllAsync(targets, p.config, warn);
+        findings = await lintAllAsync(targets, p.config, warn, undefined, roots);
       }
       for (const f of failures) warn(`not fixed ${displayPath(f.file, io.cwd)}: ${f.title} (${f.rule}): ${f.reason}`);
     }
