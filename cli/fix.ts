@@ -81,9 +81,9 @@ export function applyPreferredFixes(findings: readonly Finding[], readText: (fil
   const applied = new Set<string>();
   // Files that receive a moved value (not the linted ones) are written first: if one cannot be
   // written, the value has not yet been taken out of its source, and the fix's other files are not
-  // written at all.
-  const isTarget = (f: string) => readText(f) !== undefined;
-  const order = [...byFile.keys()].sort((a, b) => Number(isTarget(a)) - Number(isTarget(b)));
+  // written at all. `.gitignore` goes before them all: a key never lands in a file git would commit.
+  const rank = (f: string) => (basename(f) === '.gitignore' ? 0 : readText(f) === undefined ? 1 : 2);
+  const order = [...byFile.keys()].sort((a, b) => rank(a) - rank(b));
   for (const file of order) {
     // This file's edits, from the fixes still standing, each shared edit once.
     const mine = planned.filter((p) => !p.failed && p.edits.some((e) => e.file === file));
