@@ -153,6 +153,16 @@ describe('cli --fix: integrity', () => {
     assert.equal(statSync(join(project, 'compose.yaml')).mode & 0o777, 0o440);
   });
 
+  it('a .gitignore that cannot be written: the key is not written anywhere (not to .env, not out of its source), exit 2', () => {
+    const { parent, project } = layout({ 'project/compose.yaml': composeWithSecret(), 'project/.gitignore': 'node_modules\n' });
+    chmodSync(join(project, '.gitignore'), 0o440);
+    const r = fix(parent, project);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /not fixed \.gitignore: .*read-only/);
+    assert.ok(!existsSync(join(project, '.env')), 'no key in a file git would commit');
+    assert.equal(readFileSync(join(project, 'compose.yaml'), 'utf8'), composeWithSecret());
+  });
+
   it('stale temporary files of a killed run are removed', () => {
     const dead = 2 ** 22 + 17;
     const { parent, project } = layout({ 'project/compose.yaml': composeWithSecret(), 'project/.gitignore': '.env\n', [`project/.env.portcullis-${dead}-00112233445566ff.tmp`]: `API_TOKEN=${TOKEN}\n`, [`project/..env.portcullis-${dead}.tmp`]: `API_TOKEN=${TOKEN}\n` });
