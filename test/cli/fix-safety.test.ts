@@ -181,6 +181,19 @@ describe('cli --fix: integrity', () => {
     assert.equal(readFileSync(file, 'utf8'), 'image: saved by the user\n');
   });
 
+  it('a file is written back in its encoding (a UTF-8 byte-order mark kept, UTF-16 kept)', () => {
+    const { project } = layout({});
+    const edit = (file: string): Finding => ({ rule: 'x/y', severity: 'warning', file, range: { start: { line: 0, character: 7 }, end: { line: 0, character: 8 } }, message: 'm', fixes: [{ title: 't', preferred: true, edits: [{ file, range: { start: { line: 0, character: 7 }, end: { line: 0, character: 8 } }, newText: 'b' }] }] });
+    const bom = join(project, 'bom.yaml');
+    writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('image: a\n')]));
+    assert.equal(applyPreferredFixes([edit(bom)], (f) => (f === bom ? 'image: a\n' : undefined), { roots: [project] }).length, 1);
+    assert.deepEqual(readFileSync(bom), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('image: b\n')]));
+    const u16 = join(project, 'u16.yaml');
+    writeFileSync(u16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('image: a\n', 'utf16le')]));
+    assert.equal(applyPreferredFixes([edit(u16)], (f) => (f === u16 ? 'image: a\n' : undefined), { roots: [project] }).length, 1);
+    assert.deepEqual(readFileSync(u16), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('image: b\n', 'utf16le')]));
+  });
+
   it('a fix with an edit outside the roots is skipped whole: none of its files written', () => {
     const { parent, project } = layout({ 'project/a.conf': 'secret\n' });
     const file = join(project, 'a.conf');
