@@ -4,7 +4,7 @@ import { allRules, encodingFinding, lintProject, MAX_DISCOVERED_BYTES, Project, 
 import { parseArgs, USAGE, UsageError } from './args';
 import { loadConfig } from './config';
 import { collectTargets, type Target } from './files';
-import { applyPreferredFixes, type AppliedFix } from './fix';
+import { applyPreferredFixes, type AppliedFix, type FixFailure } from './fix';
 import { diskFileSystemFor, diskWorkspaceFor } from './project';
 import { cliRoots } from './roots';
 import { runExposure } from './exposure';
@@ -71,10 +71,15 @@ export function failed(e: unknown, io: Io, warn: (m: string) => void): number {
   return 2;
 }
 
-/** One --fix pass: the preferred fixes applied, the targets read back. */
-function fixPass(findings: Finding[], targets: Target[], applied: AppliedFix[]): Target[] | undefined {
+/** One --fix pass: the preferred fixes applied (only inside `roots`), the targets read back; what failed goes to `failures`. */
+function fixPass(findings: Finding[], targets: Target[], applied: AppliedFix[], roots: readonly string[], failures: FixFailure[]): Target[] | undefined {
   const texts = new Map(targets.map((t) => [t.path, t.text]));
-  const now = applyPreferredFixes(findings, (f) => texts.get(f));
+  // A file that failed once is not tried again: its fixes stay reported.
+  const failedFiles = new Set(failures.filter((f) => !f.refused).map((f) => f.file));
+  const now = applyPreferredFixes(findings.filter((f) => !f.fixes.some((x) => x.preferred && x.edits.some((e) => failedFiles.has(e.file ?? f.file)))), (f) => texts.get(f), { roots });
+  const key = (f: FixFailure) => [f.file, f.rule, f.title, f.reason].join('\0');
+  const known = new Set(failures.map(key));
+  failures.push(...now.failures.filter((f) => !known.has(key(f))));
   if (!now.length) return undefined;
   applied.push(...now);
   return targets.map((t) => {
@@ -92,15 +97,20 @@ export async function runAsync(argv: string[], io: Io): Promise<number> {
     const p = prepare(argv, io, warn);
     if ('code' in p) return p.code;
     let { targets } = p;
-    let findings = await lintAllAsync(targets, p.config, warn, undefined, p.roots);
+    // The project's edge (cli/roots.ts): nothing outside is read, no fix leaves it.
+    const roots = p.roots;
+    let findings = await lintAllAsync(targets, p.config, warn, undefined, roots);
     const applied: AppliedFix[] = [];
+    const failures: FixFailure[] = [];
     if (p.opts.fix) {
-      for (let pass = 0, next; pass < MAX_FIX_PASSES && (next = fixPass(findings, targets, applied)); pass++) {
+      for (let pass = 0, next; pass < MAX_FIX_PASSES && (next = fixPass(findings, targets, applied, roots!, failures)); pass++) {
         targets = next;
-        findings = await lintAllAsync(targets, p.config, warn, undefined, p.roots);
+        findings = await lintAllAsync(targets, p.config, warn, undefined, roots);
       }
+      for (const f of failures) warn(`not fixed ${displayPath(f.file, io.cwd)}: ${f.title} (${f.rule}): ${f.reason}`);
     }
-    return finish(p.opts, findings, targets, applied, io);
+    const code = finish(p.opts, findings, targets, applied, io);
+    return failures.length ? 2 : code;
   } catch (e) {
     return failed(e, io, warn);
   }

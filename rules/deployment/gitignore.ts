@@ -1,4 +1,4 @@
-import { joinPath, splitPath } from '../core/paths';
+import { isInside, joinPath, normalizePath, splitPath } from '../core/paths';
 import { LineIndex } from '../core/text';
 import type { TextEdit, WorkspaceView } from '../core/types';
 
@@ -84,11 +84,14 @@ export interface GitignoreFile {
 
 const MAX_LEVELS = 32;
 
-/** The `.gitignore` files in the folders above `absFile`, outermost first. */
-export function gitignoresAbove(absFile: string, ws: WorkspaceView): GitignoreFile[] {
+/**
+ * The `.gitignore` files in the folders above `absFile`, outermost first; with `roots` known, only
+ * those inside the project (one above the root governs nothing git does here, and is never written).
+ */
+export function gitignoresAbove(absFile: string, ws: WorkspaceView, roots?: readonly string[]): GitignoreFile[] {
   const out: GitignoreFile[] = [];
   let dir = splitPath(absFile).dir;
-  for (let level = 0; dir && level < MAX_LEVELS; level++) {
+  for (let level = 0; dir && level < MAX_LEVELS && isInside(roots, dir); level++) {
     const path = joinPath(dir, '.gitignore');
     const text = ws.read(path);
     if (text !== undefined) out.unshift({ path, dir, patterns: parseGitignore(text), text });
@@ -99,6 +102,17 @@ export function gitignoresAbove(absFile: string, ws: WorkspaceView): GitignoreFi
   return out;
 }
 
+/** The root `file` lies in (the deepest, when roots nest); undefined outside them all. */
+export function rootOf(roots: readonly string[], file: string): string | undefined {
+  const f = normalizePath(file);
+  let best: string | undefined;
+  for (const r of roots) {
+    const root = normalizePath(r);
+    if ((root === '/' || f === root || f.startsWith(root + '/')) && (!best || root.length > best.length)) best = root;
+  }
+  return best;
+}
+
 function relativeTo(dir: string, absFile: string): string | undefined {
   const norm = (p: string) => p.replace(/\\/g, '/');
   const d = norm(dir).replace(/\/$/, '');
@@ -107,10 +121,11 @@ function relativeTo(dir: string, absFile: string): string | undefined {
 }
 
 /** Whether git would ignore `absFile` according to the `.gitignore` files above it. */
-export function isIgnored(absFile: string, ws: WorkspaceView, files = gitignoresAbove(absFile, ws)): boolean {
+export function isIgnored(absFile: string, ws: WorkspaceView, files?: GitignoreFile[], roots?: readonly string[]): boolean {
+  const found = files ?? gitignoresAbove(absFile, ws, roots);
   const at = (rel: string, isDir: boolean) => {
     let result = false;
-    for (const g of files) {
+    for (const g of found) {
       const r = relativeTo(g.dir, rel);
       if (r === undefined) continue;
       const v = verdict(g.patterns, r, isDir);
@@ -125,17 +140,21 @@ export function isIgnored(absFile: string, ws: WorkspaceView, files = gitignores
 }
 
 /**
- * The edit that makes git ignore `absFile`: a line appended to the nearest `.gitignore`, or a new
- * `.gitignore` in `fallbackDir` when there is none. `.env` files get the usual `.env` line; other
- * files a path anchored at the `.gitignore`'s folder.
+ * The edit that makes git ignore `absFile`: a line appended to the nearest `.gitignore` within the
+ * project, or a new `.gitignore` at the project's root when there is none (without roots known: in
+ * `fallbackDir`). `.env` files get the usual `.env` line; other files a path anchored at the
+ * `.gitignore`'s folder. Undefined for a file outside the project: nothing is written there.
  */
-export function ignoreEdit(absFile: string, ws: WorkspaceView, fallbackDir: string, files = gitignoresAbove(absFile, ws)): TextEdit {
-  const nearest = files[files.length - 1];
-  const dir = nearest?.dir ?? fallbackDir;
+export function ignoreEdit(absFile: string, ws: WorkspaceView, fallbackDir: string, files?: GitignoreFile[], roots?: readonly string[]): TextEdit | undefined {
+  if (!isInside(roots, absFile)) return undefined;
+  files ??= gitignoresAbove(absFile, ws, roots);
+  const nearest = files.filter((g) => isInside(roots, g.path)).pop();
+  const home = roots ? rootOf(roots, absFile)! : fallbackDir;
+  const dir = nearest?.dir ?? home;
   const { base } = splitPath(absFile);
   const rel = relativeTo(dir, absFile) ?? base;
   const line = base === '.env' ? '.env' : '/' + rel.replace(/([*?[\]!#\\])/g, '\\$1');
-  if (!nearest) return { file: joinPath(fallbackDir, '.gitignore'), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: line + '\n' };
+  if (!nearest) return { file: joinPath(home, '.gitignore'), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: line + '\n' };
   return appendLine(nearest.path, nearest.text, line);
 }
 

@@ -117,7 +117,12 @@ function moveFix(ctx: RuleContext, c: SecretCandidate, start: number, end: numbe
     }
     if (m.gitignore) {
       const ws = ctx.workspace ?? { read: () => undefined };
-      if (!isIgnored(m.envFile, ws)) edits.push(ignoreEdit(m.envFile, ws, splitPath(m.envFile).dir));
+      if (!isIgnored(m.envFile, ws, undefined, ctx.roots)) {
+        const ignore = ignoreEdit(m.envFile, ws, splitPath(m.envFile).dir, undefined, ctx.roots);
+        // No .gitignore inside the project can take it: the value stays where it is.
+        if (!ignore) return undefined;
+        edits.push(ignore);
+      }
     }
   }
   edits.unshift({ range: ctx.range(start, end), newText: m.reference(variable) }, ...(m.extraEdits ?? []));
