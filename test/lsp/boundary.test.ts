@@ -34,6 +34,10 @@ describe('server: nothing outside the workspace folder is read', () => {
     compose = write(path.join(folder, 'compose.yaml'), lines('services:', '  ollama:', '    image: ollama/ollama:0.5.7', '    ports:', '      - "11434:11434"'));
     fs.mkdirSync(path.join(folder, 'sub'));
     execFileSync('mkfifo', [path.join(folder, 'sub', 'docker-compose.yml')]);
+    fs.mkdirSync(path.join(folder, 'nginx'));
+    fs.writeFileSync(path.join(folder, 'nginx', 'nginx.conf'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('events {}\nhttp { server_tokens on; }\n')]));
+    fs.mkdirSync(path.join(folder, 'u16'));
+    fs.writeFileSync(path.join(folder, 'u16', 'docker-compose.yml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(lines('services:', '  ollama:', '    image: ollama/ollama:0.5.7', '    ports:', '      - "11434:11434"'), 'utf16le')]));
     client = await LspClient.start(built.serverJs, { workspaceFolders: [folder], capabilities: { ...CLIENT_CAPABILITIES, window: { workDoneProgress: true } } });
   });
 
@@ -50,6 +54,17 @@ describe('server: nothing outside the workspace folder is read', () => {
     assert.deepEqual(info.range, rangeOf(CADDY, '../outside.caddy'));
     assert.ok(client.published.some((p) => p.uri === uriOf(compose) && p.diagnostics.some((d) => d.code === 'compose/port-exposed-all-interfaces')));
     assert.ok(!JSON.stringify(client.published).includes('SECRETLINE'));
+  });
+
+  it('reads encodings as the tools do: an nginx BOM is refused at 0:0, a UTF-16 compose file linted', () => {
+    const nginx = client.published.filter((p) => p.uri === uriOf(path.join(folder, 'nginx', 'nginx.conf'))).pop()!;
+    const refused = nginx.diagnostics.find((d) => d.code === 'nginx/syntax-error')!;
+    assert.deepEqual(refused.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+    assert.match(refused.message, /byte-order mark/);
+    const tokens = nginx.diagnostics.find((d) => d.code === 'nginx/server-tokens-on')!;
+    assert.deepEqual(tokens.range, { start: { line: 1, character: 21 }, end: { line: 1, character: 23 } });
+    const u16 = client.published.filter((p) => p.uri === uriOf(path.join(folder, 'u16', 'docker-compose.yml'))).pop()!;
+    assert.deepEqual(u16.diagnostics.find((d) => d.code === 'compose/port-exposed-all-interfaces')?.range, { start: { line: 4, character: 8 }, end: { line: 4, character: 21 } });
   });
 
   it('stays responsive when told the FIFO changed, and an opened document keeps the edge', async () => {
