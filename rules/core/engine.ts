@@ -186,6 +186,7 @@ function collect(doc: Sink, rule: Rule<any>, setting: Config['rules'][string] | 
       message: r.message,
       fixes: (r.fixes ?? []).map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, file: e.file ?? file })) })),
       ...(r.related?.length ? { related: r.related } : {}),
+      ...(r.secret ? { secret: r.secret } : {}),
     });
   }
 }
