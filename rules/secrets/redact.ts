@@ -122,12 +122,13 @@ function schemeTokens(s: string, spans: [number, number][]): void {
  * A name taken from a file, as a message may quote it (an unknown directive, a setting): its first
  * token only, cut, control characters escaped, masked when it looks like a secret. A file the user
  * did not name (an `import` of `~/.git-credentials`) then shows no more than a word of itself.
+ * `firstToken` false: the whole text (a section name, which may hold blanks), cut, escaped, masked.
  */
-export function quotedName(raw: string): string {
-  const first = /^\s*(\S*)/.exec(raw)?.[1] ?? '';
+export function quotedName(raw: string, firstToken = true): string {
+  const first = firstToken ? (/^\s*(\S*)/.exec(raw)?.[1] ?? '') : raw;
   // A name never holds `=`: what follows it is a value (`_authToken=…`), shown masked.
   const eq = first.indexOf('=');
-  if (eq > 0) return `${quotedName(first.slice(0, eq))}=${eq + 1 < first.length ? mask(first.slice(eq + 1)) : ''}`;
+  if (eq > 0) return `${quotedName(first.slice(0, eq), firstToken)}=${eq + 1 < first.length ? mask(first.slice(eq + 1)) : ''}`;
   if (secretish(first)) return mask(first);
   const cut = first.length > NAME_CUT ? first.slice(0, NAME_CUT) + '…' : first;
   return escapeControls(cut);
