@@ -81,7 +81,9 @@ function fixPass(findings: Finding[], targets: Target[], applied: AppliedFix[]):
 
 /** The synchronous CLI: every rule's synchronous pass (what the editor shows per keystroke). */
 /** The command line's entry: as `run`, with the asynchronous pass (secretlint) awaited too. */
-export async function runAsync(argv: string[], io: Io): Promise<number> {
+export async function runAsync(argv: string[], given: Io): Promise<number> {
+  // Messages quote paths, parse errors and rule errors: secret-shaped spans are masked there too.
+  const io: Io = { ...given, stderr: (s) => given.stderr(redactText(s)) };
   if (argv[0] === 'exposure') return runExposure(argv.slice(1), io);
   const warn = (m: string) => io.stderr(`portcullis: ${m}\n`);
   try {
@@ -142,8 +144,7 @@ if (require.main === module) {
   void runAsync(process.argv.slice(2), {
     cwd: process.cwd(),
     stdout: (s) => void (stdoutClosed || process.stdout.write(s)),
-    // Messages quote paths and errors: secret-shaped spans are masked there too.
-    stderr: (s) => void (process.stderr.destroyed || process.stderr.write(redactText(s))),
+    stderr: (s) => void (process.stderr.destroyed || process.stderr.write(s)),
     isTTY: !!process.stdout.isTTY && !process.env.NO_COLOR,
   }).then((code) => {
     process.exitCode = code;
