@@ -169,6 +169,16 @@ describe('no secret printed whole: the CLI', () => {
       seen[what] = r.out;
       found.push(...leaks(what, r.out));
     }
+    // With the secrets rule off the run knows no secret: the patterns and the rules' own masked
+    // forms still hold.
+    fs.writeFileSync(path.join(root, 'off.json'), JSON.stringify({ rules: { 'secrets/hardcoded-secret': 'off' } }));
+    for (const format of ['text', 'json', 'sarif']) {
+      const r = cli(root, ['--config', 'off.json', '--format', format, '.']);
+      seen[`${format} off`] = r.out;
+      found.push(...leaks(`${format}, secrets rule off`, r.out));
+    }
+    const off = (JSON.parse(seen['json off'].split('\n')[0]) as { findings: { rule: string }[] }).findings.map((f) => f.rule);
+    assert.ok(!off.includes('secrets/hardcoded-secret') && off.includes('nginx/add-header-redefinition'), off.join(', '));
     assert.deepEqual(found, []);
     // The sweep looked at real output: the findings it is about are there.
     const json = JSON.parse(seen.json.split('\n')[0]) as { findings: { rule: string; message: string; fixes: { edits: { newText: string }[] }[] }[] };
