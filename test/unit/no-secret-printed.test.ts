@@ -191,17 +191,17 @@ describe('no secret printed whole: the CLI', () => {
   });
 
   it('--fix (text and JSON) masks every key in what it prints, and applies the real edits', () => {
-    // No systemd file: its secret fix writes the unit's EnvironmentFile outside the workspace.
-    const subset = Object.fromEntries(Object.entries(FILES).filter(([f]) => !f.startsWith('app.service')));
     const found: string[] = [];
     for (const format of ['text', 'json']) {
-      const root = workspace(subset);
+      const root = workspace(FILES);
       roots.push(root);
-      const r = cli(root, ['--fix', '--format', format, 'compose.yaml', 'nginx/nginx.conf', 'Caddyfile']);
+      const r = cli(root, ['--fix', '--format', format, 'compose.yaml', 'nginx/nginx.conf', 'Caddyfile', 'app.service', 'app.service.d/override.conf']);
       found.push(...leaks(`--fix ${format}`, r.out));
       assert.match(r.out, /fix(es)? applied/);
       // The edit written is the real one: the key moved into .env whole.
       assert.ok(fs.readFileSync(path.join(root, '.env'), 'utf8').includes(K.openrouter), 'the real value is in .env');
+      // The unit's secrets went beside it, inside the workspace; nothing was written on the machine.
+      assert.ok(!fs.existsSync('/etc/systemd/system/app.service.d/secrets.env'), 'nothing written in /etc');
     }
     assert.deepEqual(found, []);
   });
