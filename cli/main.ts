@@ -1,6 +1,6 @@
 import { readText } from '../io/read';
 import { byPlace } from '../rules/core/engine';
-import { allRules, encodingFinding, lintProject, MAX_DISCOVERED_BYTES, Project, type Finding, type WorkspaceView } from '../rules';
+import { allRules, encodingFinding, lintProject, MAX_DISCOVERED_BYTES, Project, redactText, redactor, type Finding, type WorkspaceView } from '../rules';
 import { parseArgs, USAGE, UsageError } from './args';
 import { loadConfig } from './config';
 import { collectTargets, type Target } from './files';
@@ -90,7 +90,9 @@ function fixPass(findings: Finding[], targets: Target[], applied: AppliedFix[], 
 
 /** The synchronous CLI: every rule's synchronous pass (what the editor shows per keystroke). */
 /** The command line's entry: as `run`, with the asynchronous pass (secretlint) awaited too. */
-export async function runAsync(argv: string[], io: Io): Promise<number> {
+export async function runAsync(argv: string[], given: Io): Promise<number> {
+  // Messages quote paths, parse errors and rule errors: secret-shaped spans are masked there too.
+  const io: Io = { ...given, stderr: (s) => given.stderr(redactText(s)) };
   if (argv[0] === 'exposure') return runExposure(argv.slice(1), io);
   const warn = (m: string) => io.stderr(`portcullis: ${m}\n`);
   try {
@@ -116,21 +118,15 @@ export async function runAsync(argv: string[], io: Io): Promise<number> {
   }
 }
 
-/** Fix edits that carry a secret (the line moved into `.env`) are printed masked. */
-function redacted(findings: Finding[]): Finding[] {
-  return findings.map((f) =>
-    f.fixes.some((x) => x.edits.some((e) => e.redacted !== undefined))
-      ? { ...f, fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map(({ redacted, ...e }) => (redacted === undefined ? e : { ...e, newText: redacted })) })) }
-      : f,
-  );
-}
-
 function finish(opts: ReturnType<typeof parseArgs>, all: Finding[], targets: Target[], applied: AppliedFix[], io: Io): number {
-  const findings = redacted(all);
+  // The one masking boundary of the CLI: the run's secrets and every secret-shaped span, in
+  // messages, titles, edits and related messages (--fix has already applied the real edits).
+  const redact = redactor(all);
+  const findings = redact.findings(all);
   if (opts.fix) {
     // Fix messages go to stderr when stdout carries JSON or SARIF.
     const say = opts.format === 'text' ? io.stdout : io.stderr;
-    for (const a of applied) say(`fixed ${displayPath(a.file, io.cwd)}: ${a.title} (${a.rule})\n`);
+    for (const a of applied) say(`fixed ${displayPath(a.file, io.cwd)}: ${redact.text(a.title)} (${a.rule})\n`);
     if (applied.length) say(`${applied.length} fix${applied.length === 1 ? '' : 'es'} applied\n`);
   }
 
@@ -144,11 +140,25 @@ function finish(opts: ReturnType<typeof parseArgs>, all: Finding[], targets: Tar
   return errors > 0 || warnings > opts.maxWarnings ? 1 : 0;
 }
 
+/**
+ * A reader that went away (`portcullis … | head -1`) is not an error: stop writing, exit quietly
+ * with the code the run would have had. Anything else on the streams is still reported.
+ */
+export function quietOnEpipe(stream: NodeJS.WriteStream, onClosed: () => void): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') onClosed();
+    else throw e;
+  });
+}
+
 if (require.main === module) {
+  let stdoutClosed = false;
+  quietOnEpipe(process.stdout, () => (stdoutClosed = true));
+  quietOnEpipe(process.stderr, () => {});
   void runAsync(process.argv.slice(2), {
     cwd: process.cwd(),
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
+    stdout: (s) => void (stdoutClosed || process.stdout.write(s)),
+    stderr: (s) => void (process.stderr.destroyed || process.stderr.write(s)),
     isTTY: !!process.stdout.isTTY && !process.env.NO_COLOR,
   }).then((code) => {
     process.exitCode = code;

@@ -28,6 +28,7 @@ export { encodingFinding, encodingRefusal, type StoredEncoding } from './core/en
 export { ServiceKnowledge, BUILTIN_SERVICES, classifyAddress, parseImage, type ServiceInfo } from './knowledge/services';
 export { GlobSet, globToRegExp } from './core/glob';
 export { mask as maskSecret } from './secrets/detect';
+export { redactor, redactText, quotedName, escapeControls, type Redactor } from './secrets/redact';
 export { Project, lintProject, memoryFileSystem, type ProjectFileSystem, type ProjectFile, type ProjectLint } from './core/project';
 export type { FileFacts, Place, Listener, ComposeServiceFacts, UnitFacts, ProxyFacts, RouteFacts, TargetFacts } from './deployment/facts';
 export type { Exposure, EntryPoint, Hop, Protections, WorstFinding } from './deployment/exposure-types';

@@ -189,6 +189,7 @@ function collect(doc: Sink, rule: Rule<any>, setting: Config['rules'][string] | 
       // A fix that would edit a file outside the project is not offered (roots known).
       fixes: (r.fixes ?? []).map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, file: e.file ?? file })) })).filter((f) => f.edits.every((e) => isInside(roots, e.file))),
       ...(r.related?.length ? { related: r.related } : {}),
+      ...(r.secret ? { secret: r.secret } : {}),
     });
   }
 }

@@ -92,6 +92,8 @@ function report(format: CrossFormatModel['format'], ctx: RuleContext, c: SecretC
     // The value is masked here and everywhere: a message travels to logs, CI output and screenshots.
     message: `Hardcoded ${what}${where} (${mask(secret)}): ${ADVICE[format]}`,
     fixes: fix ? [fix] : [],
+    // What the adapters mask in every output (the value moved into `.env`, a copied header).
+    secret,
   };
 }
 
