@@ -389,3 +389,33 @@ function singleMember(has: (ch: string) => boolean): string | undefined {
   // Beyond ASCII: a negated set accepts those too.
   return found !== undefined && !has('é') ? found : undefined;
 }
+
+/**
+ * The names of a pattern's named captures (`(?<n>…)`, `(?P<n>…)`, `(?'n'…)`), by one pass over it
+ * (escapes and classes skipped), never by a RegExp built from the pattern.
+ */
+export function namedGroups(pattern: string): Set<string> {
+  const names = new Set<string>();
+  const word = (c: string | undefined) => c !== undefined && /\w/.test(c);
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (c === '[') {
+      // A `]` first (or after `^`) is a member; escapes inside are skipped.
+      let j = i + 1;
+      if (pattern[j] === '^') j++;
+      if (pattern[j] === ']') j++;
+      while (j < pattern.length && pattern[j] !== ']') j += pattern[j] === '\\' ? 2 : 1;
+      i = j;
+    } else if (c === '(' && pattern[i + 1] === '?') {
+      let j = i + 2;
+      if (pattern[j] === 'P') j++;
+      const close = pattern[j] === '<' ? '>' : pattern[j] === "'" ? "'" : undefined;
+      if (!close || pattern[j + 1] === '=' || pattern[j + 1] === '!') continue;
+      let k = j + 1;
+      while (word(pattern[k])) k++;
+      if (k > j + 1 && pattern[k] === close) names.add(pattern.slice(j + 1, k));
+    }
+  }
+  return names;
+}
