@@ -45,16 +45,27 @@ export interface CompiledRegex {
 /** The pattern as a matcher; undefined when it is not one this matcher represents exactly. */
 export function compileRegex(pattern: string, ignoreCase = false): CompiledRegex | undefined {
   const parsed = parseRegex(pattern, ignoreCase, true);
-  if (!parsed) return undefined;
+  return parsed && compileTree(parsed.root, { ignoreCase: parsed.ignoreCase });
+}
+
+export interface TreeOptions {
+  ignoreCase?: boolean;
+  /** `$` only at the very end (JavaScript's and the globs' meaning), not also before a final line feed. */
+  dollarEndOnly?: boolean;
+}
+
+/** A tree (from nginx/regex.ts, or built by glob.ts) as a matcher; undefined when the program would be too large. */
+export function compileTree(root: RegexNode, options: TreeOptions = {}): CompiledRegex | undefined {
   const prog: Inst[] = [];
   try {
-    emit(parsed.root, prog, parsed.ignoreCase);
+    emit(root, prog, options.ignoreCase ?? false);
     push(prog, { op: Op.Match, x: -1, y: -1 });
   } catch (e) {
     if (e instanceof TooLarge) return undefined;
     throw e;
   }
-  return { test: (subject) => run(prog, subject), size: prog.length };
+  const endOnly = options.dollarEndOnly ?? false;
+  return { test: (subject) => run(prog, subject, endOnly), size: prog.length };
 }
 
 function push(prog: Inst[], inst: Inst): number {
@@ -134,14 +145,14 @@ function emit(node: RegexNode, prog: Inst[], icase: boolean): void {
  * mark), assertions checked as states are added. A new thread starts at every position, which
  * makes the search unanchored without a `.*` prefix.
  */
-function run(prog: Inst[], subject: string): boolean {
+function run(prog: Inst[], subject: string, endOnly: boolean): boolean {
   const n = subject.length;
   const mark = new Int32Array(prog.length).fill(-1);
   let current: number[] = [];
   let next: number[] = [];
   const stack: number[] = [];
   // PCRE's `$` (no multiline, no DOLLAR_ENDONLY): the end, or before a final line feed.
-  const atEnd = (i: number) => i === n || (i === n - 1 && subject[i] === '\n');
+  const atEnd = (i: number) => i === n || (!endOnly && i === n - 1 && subject[i] === '\n');
 
   /** Adds `pc` and what it reaches without consuming; true when that reaches Match. */
   const add = (list: number[], pc: number, i: number, gen: number): boolean => {
