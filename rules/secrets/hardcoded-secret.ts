@@ -2,6 +2,7 @@ import type { CrossFormatModel } from '../core/engine';
 import type { Fix, Report, Rule, RuleContext, SecretCandidate, TextEdit } from '../core/types';
 import { splitPath } from '../core/paths';
 import { appendLine, ignoreEdit, isIgnored } from '../deployment/gitignore';
+import { urlPasswordSpan } from '../core/scan';
 import { findKeys, isPlaceholder, isReference, isSecretName, looksLikeSecret, mask } from './detect';
 import { describeHit, scanWithSecretlint } from './secretlint';
 
@@ -74,13 +75,12 @@ function isFileSetting(c: SecretCandidate): boolean {
 
 /** The literal password of `scheme://user:password@host`, by offsets into the value. */
 function urlPassword(value: string): { start: number; end: number } | undefined {
-  if (!value.includes('://')) return undefined;
-  const m = /[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@/\s]+)@/i.exec(value);
-  if (!m) return undefined;
-  const pw = m[1];
+  // A scanner, not a RegExp: `[a-z]+://` tried at every position of `aaaa…a://` is quadratic.
+  const span = urlPasswordSpan(value);
+  if (!span) return undefined;
+  const pw = value.slice(span.start, span.end);
   if (pw.length < 4 || isReference(pw) || isPlaceholder(pw)) return undefined;
-  const start = m.index + m[0].length - 1 - pw.length;
-  return { start, end: start + pw.length };
+  return span;
 }
 
 function report(format: CrossFormatModel['format'], ctx: RuleContext, c: SecretCandidate | undefined, start: number, end: number, what: string, severity?: 'error', fixSpan: [number, number] = [start, end], suffix = '', secret = ctx.text.slice(start, end)): Report {
