@@ -140,9 +140,12 @@ function chooseVariable(base: string, value: string, existing: Map<string, strin
 export function parseDotenv(text: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*$/.exec(line);
+    // The name by an anchored RegExp, the value by trim(): `\s*(.*?)\s*$` is quadratic on long runs of spaces.
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=/.exec(line);
     if (!m) continue;
-    let v = m[2];
+    let v = line.slice(m[0].length).trim();
+    // `.` stopped at these: such a line was no assignment.
+    if (/[\r\u2028\u2029]/.test(v)) continue;
     if (/^'.*'$/.test(v)) v = v.slice(1, -1);
     else if (/^".*"$/.test(v)) v = v.slice(1, -1).replace(/\\(["\\$])/g, '$1');
     out.set(m[1], v);
