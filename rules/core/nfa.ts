@@ -186,11 +186,13 @@ function run(prog: Inst[], subject: string, endOnly: boolean): boolean {
     return false;
   };
 
+  // A pattern that starts with `^` only ever starts at 0: once its states die, nothing can match.
+  const anchored = prog[0].op === Op.Start;
   for (let i = 0; i <= n; i++) {
     // Generation i: states alive at position i (those carried over were added with the same mark).
-    if (add(current, 0, i, i)) return true;
+    if ((i === 0 || !anchored) && add(current, 0, i, i)) return true;
     if (i === n || current.length === 0) {
-      if (i === n) return false;
+      if (i === n || anchored) return false;
       // No live state: only a new start can match; the next loop adds it.
       continue;
     }

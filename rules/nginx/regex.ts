@@ -145,7 +145,11 @@ function parseQuantifier(p: string, s: State, atom: RegexNode): RegexNode {
     // Lazy forms accept the same strings; possessive ones (`a*+`) may refuse some.
     if (p[s.i] === '+') inexact(s);
     if (p[s.i] === '?' || p[s.i] === '+') s.i++;
-    if (node.kind === 'start' || node.kind === 'end' || node.kind === 'empty') continue;
+    if (node.kind === 'start' || node.kind === 'end' || node.kind === 'empty') {
+      // `^?` makes the anchor optional: the tree keeps it required.
+      if (min === 0 && node.kind !== 'empty') inexact(s);
+      continue;
+    }
     node = { kind: 'repeat', item: node, min, max };
   }
   return node;
