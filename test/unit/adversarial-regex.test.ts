@@ -12,6 +12,7 @@ import { authorities, hasUrlCredentials, urlPasswordSpan } from '../../rules/cor
 import { namedGroups } from '../../rules/nginx/regex';
 import { findKeys, isPlaceholder, isReference, isSecretName, looksLikeSecret, normalizeName } from '../../rules/secrets/detect';
 import { parseDotenv } from '../../rules/secrets/hardcoded-secret';
+import { parseGitignore } from '../../rules/deployment/gitignore';
 
 const SIZES = [16, 32, 64, 128, 256, 512, 1024].map((k) => k * 1024);
 
@@ -78,6 +79,9 @@ describe('user patterns run linearly', () => {
   it('exclude globs: `*a*a*a*a*a*a*a*a*b`', () => {
     const g = new GlobSet(['*a*a*a*a*a*a*a*a*b', 'x/**/y']);
     assertLinear('glob', (n) => fill('a', n), (s) => assert.equal(g.matches(s), false));
+    const ignore = parseGitignore('*a*a*a*a*a*a*a*a*b\n')[0].re;
+    assertLinear('.gitignore pattern', (n) => fill('a', n), (s) => assert.equal(ignore.test(s), false));
+    assertLinear('.gitignore lines', (n) => 'a' + fill(' ', n) + 'b\n', parseGitignore);
   });
 });
 

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compileGlob, GlobSet, memoryFileSystem, Project } from '../../rules';
+import { parseGitignore } from '../../rules/deployment/gitignore';
 
 /** The former translation (glob → RegExp source), as an oracle. */
 function oracleSource(glob: string): string {
@@ -104,5 +105,45 @@ describe('globs', () => {
     const t = process.hrtime.bigint();
     assert.deepEqual(p.glob(long), []);
     assert.ok(Number(process.hrtime.bigint() - t) / 1e6 < 2000);
+  });
+
+  it('.gitignore patterns answer as their RegExp translation did', () => {
+    // The former translation, as an oracle.
+    const source = (glob: string): string => {
+      let re = '';
+      for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '\\' && i + 1 < glob.length) re += glob[++i].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+        else if (c === '*' && glob[i + 1] === '*' && (i === 0 || glob[i - 1] === '/') && (glob[i + 2] === '/' || i + 2 === glob.length)) {
+          if (glob[i + 2] === '/') {
+            re += '(?:.*/)?';
+            i += 2;
+          } else {
+            re += '.*';
+            i += 1;
+          }
+        } else if (c === '*') re += '[^/]*';
+        else if (c === '?') re += '[^/]';
+        else if (c === '[') {
+          const close = glob.indexOf(']', i + 2);
+          if (close < 0) re += '\\[';
+          else {
+            re += '[' + glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\(?!\])/g, '\\\\') + ']';
+            i = close;
+          }
+        } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+      }
+      return re;
+    };
+    const patterns = ['.env', '*.env', '**/.env', 'a/**', 'a/**/b', 'x?y', '[ab]c', '[!a]c', '\\*x', 'a.b', 'node_modules', '*a*b', 'f[', '(x)'];
+    const names = ['.env', 'x.env', 'a/.env', 'a/b/.env', 'a/b', 'a/c/b', 'a', 'xzy', 'x/y', 'ac', 'bc', 'cc', '*x', 'ax', 'a.b', 'axb', 'node_modules', 'ab', 'zazb', 'f[', '(x)'];
+    for (const p of patterns) {
+      const ours = parseGitignore(p)[0].re;
+      const re = new RegExp(`^${source(p.replace(/^\//, ''))}$`);
+      for (const n of names) assert.equal(ours.test(n), re.test(n), `${p} on ${n}`);
+    }
+    // Trailing white space goes unless escaped.
+    assert.ok(parseGitignore('.env   ')[0].re.test('.env'));
+    assert.ok(parseGitignore('a\\  ')[0].re.test('a '));
   });
 });
