@@ -11,6 +11,8 @@ export interface CharSet {
   has(ch: string): boolean;
   /** The set as written. */
   source: string;
+  /** For a negated class `[^…]`: the members of `[…]` (case folding applies before negating). */
+  complementOf?: (ch: string) => boolean;
 }
 
 export type RegexNode =
@@ -75,9 +77,9 @@ function setOf(has: (ch: string) => boolean, source: string): RegexNode {
 class Unreadable extends Error {}
 
 /** The pattern as a tree; undefined when it is too long or not a pattern this reader knows. */
-export function parseRegex(pattern: string, ignoreCase = false): ParsedRegex | undefined {
+export function parseRegex(pattern: string, ignoreCase = false, strict = false): ParsedRegex | undefined {
   if (pattern.length > MAX_LENGTH) return undefined;
-  const state = { i: 0, ignoreCase };
+  const state = { i: 0, ignoreCase, strict };
   try {
     const root = parseAlternation(pattern, state);
     if (state.i < pattern.length) return undefined;
@@ -91,6 +93,17 @@ export function parseRegex(pattern: string, ignoreCase = false): ParsedRegex | u
 interface State {
   i: number;
   ignoreCase: boolean;
+  /**
+   * For a matcher (nfa.ts): every construct the tree cannot represent exactly (lookaround, \b,
+   * back references, atomic and possessive forms, scoped flags) makes the pattern unreadable
+   * instead of being approximated.
+   */
+  strict: boolean;
+}
+
+/** In strict mode, a construct the tree would only approximate. */
+function inexact(s: State): void {
+  if (s.strict) throw new Unreadable();
 }
 
 function parseAlternation(p: string, s: State): RegexNode {
@@ -125,12 +138,18 @@ function parseQuantifier(p: string, s: State, atom: RegexNode): RegexNode {
       if (!m) break;
       min = Number(m[1]);
       max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
+      if (max < min) inexact(s);
       s.i += m[0].length - 1;
     } else break;
     s.i++;
-    // Lazy and possessive forms accept the same strings.
+    // Lazy forms accept the same strings; possessive ones (`a*+`) may refuse some.
+    if (p[s.i] === '+') inexact(s);
     if (p[s.i] === '?' || p[s.i] === '+') s.i++;
-    if (node.kind === 'start' || node.kind === 'end' || node.kind === 'empty') continue;
+    if (node.kind === 'start' || node.kind === 'end' || node.kind === 'empty') {
+      // `^?` makes the anchor optional: the tree keeps it required.
+      if (min === 0 && node.kind !== 'empty') inexact(s);
+      continue;
+    }
     node = { kind: 'repeat', item: node, min, max };
   }
   return node;
@@ -172,14 +191,20 @@ function parseGroup(p: string, s: State): RegexNode {
     }
     const flags = /^([a-zA-Z]*)(?:-([a-zA-Z]*))?([:)])/.exec(rest);
     if (flags && (flags[1] || flags[2] !== undefined || flags[3] === ':')) {
+      // The tree has one case flag for the whole pattern: exact only for a leading `(?i)`.
+      if (flags[2] !== undefined || flags[3] === ':' ? flags[1] || flags[2] : !/^i*$/.test(flags[1]) || !/^[^a-zA-Z(\\]*$/.test(p.slice(0, s.i - 1))) inexact(s);
       if (flags[1].includes('i')) s.ignoreCase = true;
       s.i += 1 + flags[0].length;
       if (flags[3] === ')') return { kind: 'empty' };
     } else {
       const named = /^(P?<(?![=!])[A-Za-z_]\w*>|'[A-Za-z_]\w*'|[:>|])/.exec(rest);
       const look = /^(=|!|<=|<!)/.exec(rest);
-      if (named) s.i += 1 + named[0].length;
-      else if (look) {
+      if (named) {
+        // Atomic groups may refuse what backtracking would accept.
+        if (named[0] === '>') inexact(s);
+        s.i += 1 + named[0].length;
+      } else if (look) {
+        inexact(s);
         // A lookaround checks without consuming: the shapes ignore it.
         s.i += 1 + look[0].length;
         discard = true;
@@ -200,10 +225,18 @@ function parseEscape(p: string, s: State): RegexNode {
     const has = inRanges(cls.ranges);
     return setOf(cls.negated ? (ch) => !has(ch) : has, `\\${c}`);
   }
-  if (c === 'A' || c === 'G') return { kind: 'start' };
-  if (c === 'z' || c === 'Z') return { kind: 'end' };
-  if (c === 'b' || c === 'B') return { kind: 'empty' };
+  if (c === 'A') return { kind: 'start' };
+  if (c === 'z') return { kind: 'end' };
+  if (c === 'G' || c === 'Z') {
+    inexact(s);
+    return c === 'G' ? { kind: 'start' } : { kind: 'end' };
+  }
+  if (c === 'b' || c === 'B') {
+    inexact(s);
+    return { kind: 'empty' };
+  }
   if (/[1-9]/.test(c) || c === 'k' || c === 'g' || c === 'p' || c === 'P' || c === 'X' || c === 'R') {
+    inexact(s);
     // Back references and Unicode properties: something the shapes treat as any text.
     const m = /^(\{[^}]*\}|<[^>]*>|'[^']*'|\d*)/.exec(p.slice(s.i));
     s.i += m ? m[0].length : 0;
@@ -216,6 +249,9 @@ function parseEscape(p: string, s: State): RegexNode {
     return { kind: 'seq', items: [...literal].map((ch) => ({ kind: 'char', c: ch }) as RegexNode) };
   }
   if (c === 'E') return { kind: 'empty' };
+  // Other letters are PCRE classes or commands (\v, \K, \N, \C…), not the letter itself.
+  if (/[a-zA-Z]/.test(c) && c !== 'x' && !CONTROL[c]) inexact(s);
+  if (c === 'v' || (c === '0' && /[0-7]/.test(p[s.i] ?? ''))) inexact(s);
   if (c === 'x') {
     const m = /^(\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{1,2}))/.exec(p.slice(s.i));
     if (!m) return { kind: 'char', c: '\0' };
@@ -246,6 +282,7 @@ function parseClass(p: string, s: State): RegexNode {
     const posix = /^\[:(\^?)([a-z]+):\]/.exec(p.slice(s.i));
     if (posix) {
       s.i += posix[0].length;
+      if (!POSIX[posix[2]]) inexact(s);
       const has = inRanges(POSIX[posix[2]] ?? [[0, 0xffff]]);
       tests.push(posix[1] ? (ch) => !has(ch) : has);
       continue;
@@ -260,6 +297,7 @@ function parseClass(p: string, s: State): RegexNode {
         tests.push(cls.negated ? (ch) => !has(ch) : has);
         continue;
       }
+      if ((/[a-zA-Z]/.test(e) && !CONTROL[e]) || e === 'v' || e === '0') inexact(s);
       c = CONTROL[e] ?? e;
     }
     if (p[s.i] === '-' && p[s.i + 1] !== ']' && s.i + 1 < p.length) {
@@ -276,7 +314,8 @@ function parseClass(p: string, s: State): RegexNode {
   }
   const inList = inRanges(ranges);
   const has = (ch: string) => inList(ch) || tests.some((t) => t(ch));
-  return setOf(negated ? (ch) => !has(ch) : has, p.slice(start, s.i));
+  if (!negated) return setOf(has, p.slice(start, s.i));
+  return { kind: 'set', set: { has: (ch) => !has(ch), source: p.slice(start, s.i), complementOf: has } };
 }
 
 /**
@@ -353,4 +392,34 @@ function singleMember(has: (ch: string) => boolean): string | undefined {
   }
   // Beyond ASCII: a negated set accepts those too.
   return found !== undefined && !has('é') ? found : undefined;
+}
+
+/**
+ * The names of a pattern's named captures (`(?<n>…)`, `(?P<n>…)`, `(?'n'…)`), by one pass over it
+ * (escapes and classes skipped), never by a RegExp built from the pattern.
+ */
+export function namedGroups(pattern: string): Set<string> {
+  const names = new Set<string>();
+  const word = (c: string | undefined) => c !== undefined && /\w/.test(c);
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (c === '[') {
+      // A `]` first (or after `^`) is a member; escapes inside are skipped.
+      let j = i + 1;
+      if (pattern[j] === '^') j++;
+      if (pattern[j] === ']') j++;
+      while (j < pattern.length && pattern[j] !== ']') j += pattern[j] === '\\' ? 2 : 1;
+      i = j;
+    } else if (c === '(' && pattern[i + 1] === '?') {
+      let j = i + 2;
+      if (pattern[j] === 'P') j++;
+      const close = pattern[j] === '<' ? '>' : pattern[j] === "'" ? "'" : undefined;
+      if (!close || pattern[j + 1] === '=' || pattern[j + 1] === '!') continue;
+      let k = j + 1;
+      while (word(pattern[k])) k++;
+      if (k > j + 1 && pattern[k] === close) names.add(pattern.slice(j + 1, k));
+    }
+  }
+  return names;
 }
