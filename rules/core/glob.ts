@@ -7,7 +7,7 @@
  * pattern such as `*a*a*a*a*a*a*a*a*b` costs one pass over the path, never a backtracking RegExp.
  */
 import { compileTree, type CompiledRegex } from './nfa';
-import type { RegexNode } from '../nginx/regex';
+import type { RegexNode } from './regex';
 
 const set = (has: (ch: string) => boolean, source: string): RegexNode => ({ kind: 'set', set: { has, source } });
 const NOT_SLASH = set((ch) => ch !== '/', '[^/]');

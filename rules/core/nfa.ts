@@ -9,7 +9,7 @@
  * atomic or possessive forms, scoped flags) or whose program would be too large is unknown:
  * `compileRegex` gives undefined and the caller must not guess (nor fall back to RegExp).
  */
-import { parseRegex, type RegexNode } from '../nginx/regex';
+import { parseRegex, type RegexNode } from './regex';
 
 /** Instructions, in parallel arrays: what a state does and where it goes next. */
 const enum Op {

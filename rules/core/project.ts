@@ -2,7 +2,7 @@ import { detectFormat } from './detect';
 import { byPlace, documentFacts, lintAsyncFindings, parseDocument, runDeploymentRules, runRules, type DocumentFacts, type LintOptions, type ParsedDocument } from './engine';
 import { bracketClass } from './glob';
 import { compileTree } from './nfa';
-import type { RegexNode } from '../nginx/regex';
+import type { RegexNode } from './regex';
 import { folderOf, normalizePath } from './paths';
 import type { Finding, Format, ProjectView } from './types';
 

@@ -3,7 +3,7 @@ import { LineIndex } from '../core/text';
 import type { TextEdit, WorkspaceView } from '../core/types';
 import { bracketClass } from '../core/glob';
 import { compileTree } from '../core/nfa';
-import type { RegexNode } from '../nginx/regex';
+import type { RegexNode } from '../core/regex';
 
 /**
  * `.gitignore` matching for the cases people write: `.env`, `*.env`, `/.env`, `**\/.env`,
