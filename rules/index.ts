@@ -26,7 +26,7 @@ export { LineIndex } from './core/text';
 export { isInside, normalizePath } from './core/paths';
 export { encodingFinding, encodingRefusal, type StoredEncoding } from './core/encoding';
 export { ServiceKnowledge, BUILTIN_SERVICES, classifyAddress, parseImage, type ServiceInfo } from './knowledge/services';
-export { GlobSet, globToRegExp } from './core/glob';
+export { GlobSet, compileGlob } from './core/glob';
 export { mask as maskSecret } from './secrets/detect';
 export { redactor, redactText, quotedName, escapeControls, type Redactor } from './secrets/redact';
 export { Project, lintProject, memoryFileSystem, type ProjectFileSystem, type ProjectFile, type ProjectLint } from './core/project';

@@ -1,6 +1,9 @@
 import { isInside, joinPath, normalizePath, splitPath } from '../core/paths';
 import { LineIndex } from '../core/text';
 import type { TextEdit, WorkspaceView } from '../core/types';
+import { bracketClass } from '../core/glob';
+import { compileTree } from '../core/nfa';
+import type { RegexNode } from '../core/regex';
 
 /**
  * `.gitignore` matching for the cases people write: `.env`, `*.env`, `/.env`, `**\/.env`,
@@ -13,41 +16,54 @@ interface Pattern {
   dirOnly: boolean;
   /** Matched against the whole path relative to the .gitignore's folder, or else against each name. */
   anchored: boolean;
-  re: RegExp;
+  re: { test(s: string): boolean };
 }
 
-function globSource(glob: string): string {
-  let re = '';
+const ANY: RegexNode = { kind: 'set', set: { has: (ch) => ch !== '\n' && ch !== '\r' && ch !== '\u2028' && ch !== '\u2029', source: '.' } };
+const NOT_SLASH: RegexNode = { kind: 'set', set: { has: (ch) => ch !== '/', source: '[^/]' } };
+const star = (item: RegexNode): RegexNode => ({ kind: 'repeat', item, min: 0, max: Infinity });
+
+/**
+ * A pattern as a tree for the linear matcher (core/nfa.ts): a `.gitignore` is the user's text, and
+ * a RegExp from `*a*a*a*a*a*a*a*a*b` backtracks for minutes on a long name.
+ */
+function globTree(glob: string): RegexNode {
+  const items: RegexNode[] = [{ kind: 'start' }];
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
-    if (c === '\\' && i + 1 < glob.length) re += glob[++i].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    if (c === '\\' && i + 1 < glob.length) items.push({ kind: 'char', c: glob[++i] });
     else if (c === '*' && glob[i + 1] === '*' && (i === 0 || glob[i - 1] === '/') && (glob[i + 2] === '/' || i + 2 === glob.length)) {
       // `**/` is any number of folders; a trailing `**` is everything below.
       if (glob[i + 2] === '/') {
-        re += '(?:.*/)?';
+        items.push({ kind: 'repeat', item: { kind: 'seq', items: [star(ANY), { kind: 'char', c: '/' }] }, min: 0, max: 1 });
         i += 2;
       } else {
-        re += '.*';
+        items.push(star(ANY));
         i += 1;
       }
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
+    } else if (c === '*') items.push(star(NOT_SLASH));
+    else if (c === '?') items.push(NOT_SLASH);
     else if (c === '[') {
-      const close = glob.indexOf(']', i + 2);
-      if (close < 0) re += '\\[';
-      else {
-        re += '[' + glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\(?!\])/g, '\\\\') + ']';
-        i = close;
-      }
-    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+      const cls = bracketClass(glob, i, 2);
+      items.push(cls.node);
+      i = cls.end;
+    } else items.push({ kind: 'char', c });
   }
-  return re;
+  items.push({ kind: 'end' });
+  return { kind: 'seq', items };
 }
+
+/** Never matches: a pattern too large to compile (thousands of characters). */
+const NOTHING = { test: () => false };
 
 export function parseGitignore(text: string): Pattern[] {
   const out: Pattern[] = [];
   for (let line of text.split(/\r?\n/)) {
-    line = line.replace(/(?<!\\)\s+$/, '');
+    // Trailing white space unless escaped, by hand: `\s+$` retries every run of inner spaces.
+    let end = line.length;
+    while (end > 0 && /\s/.test(line[end - 1])) end--;
+    if (end < line.length && end > 0 && line[end - 1] === '\\') end++;
+    line = line.slice(0, end);
     if (!line || line.startsWith('#')) continue;
     let negate = false;
     if (line.startsWith('!')) {
@@ -59,7 +75,7 @@ export function parseGitignore(text: string): Pattern[] {
     if (!line) continue;
     const anchored = line.includes('/');
     if (line.startsWith('/')) line = line.slice(1);
-    out.push({ negate, dirOnly, anchored, re: new RegExp(`^${globSource(line)}$`) });
+    out.push({ negate, dirOnly, anchored, re: compileTree(globTree(line), { dollarEndOnly: true }) ?? NOTHING });
   }
   return out;
 }
