@@ -1,5 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { readRegularFile, writeFileSafely } from '../io/write';
 import { decodeText, encodeText, type TextEncoding } from '../io/text';
 import { applyEdits, collectPreferredEdits, isInside, sameEdit, type Finding, type Fix, type TextEdit } from '../rules';
@@ -30,33 +29,6 @@ export interface FixOptions {
 export function isEnvFile(file: string): boolean {
   const base = basename(file);
   return base === '.env' || base.startsWith('.env.') || base.endsWith('.env');
-}
-
-/**
- * The CLI's project edge until the paths' roots are computed elsewhere: for each path given, the
- * git work tree it lies in (the folder holding `.git`), else the path itself (a file: its folder).
- */
-export function fallbackRoots(paths: readonly string[], cwd: string): string[] {
-  const roots = new Set<string>();
-  for (const p of paths.length ? paths : ['.']) {
-    const abs = resolve(cwd, p);
-    let start = abs;
-    try {
-      if (!statSync(abs).isDirectory()) start = dirname(abs);
-    } catch {
-      start = dirname(abs);
-    }
-    let root = start;
-    for (let dir = start; ; dir = dirname(dir)) {
-      if (existsSync(join(dir, '.git'))) {
-        root = dir;
-        break;
-      }
-      if (dirname(dir) === dir) break;
-    }
-    roots.add(root);
-  }
-  return [...roots];
 }
 
 type Planned = { finding: Finding; fix: Fix; edits: TextEdit[]; failed?: boolean };
