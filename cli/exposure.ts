@@ -1,7 +1,7 @@
-import { buildExposure, Project, ServiceKnowledge, type EntryPoint, type Exposure, type Hop, type Place, type Protections, type WorstFinding } from '../rules';
+import { buildExposure, Project, redactor, ServiceKnowledge, type EntryPoint, type Exposure, type Hop, type Place, type Protections, type WorstFinding } from '../rules';
 import { UsageError } from './args';
 import { failed, lintAllAsync, prepare, type Io } from './main';
-import { diskFileSystem } from './project';
+import { diskFileSystemFor } from './project';
 import { displayPath } from './report';
 
 export const EXPOSURE_USAGE = `Usage: portcullis exposure [options] [paths…]
@@ -32,14 +32,16 @@ export async function runExposure(argv: string[], io: Io): Promise<number> {
     if (p.opts.format === 'sarif') throw new UsageError('exposure prints text or json (got "sarif")');
     if (p.opts.fix) throw new UsageError('exposure does not fix; run portcullis --fix');
     // The project stays: its facts are what the overview is made of.
-    const project = new Project(diskFileSystem, { onRuleError: ({ rule, error }) => warn(`internal error in ${rule}: ${(error as Error)?.message ?? error}`) });
-    const findings = await lintAllAsync(p.targets, p.config, warn, project);
+    const project = new Project(diskFileSystemFor(p.roots), { onRuleError: ({ rule, error }) => warn(`internal error in ${rule}: ${(error as Error)?.message ?? error}`) });
+    const findings = await lintAllAsync(p.targets, p.config, warn, project, p.roots);
     const exposure = buildExposure(
       project.all().map((f) => f.facts),
       findings,
       new ServiceKnowledge(p.config.services),
     );
-    io.stdout(p.opts.format === 'json' ? exposureJson(exposure, io.cwd) : exposureText(exposure, io.cwd, p.targets.length));
+    // Labels quote targets as written (`proxy_pass https://user:PASSWORD@…`): masked like every output.
+    const shown = redactor(findings).exposure(exposure);
+    io.stdout(p.opts.format === 'json' ? exposureJson(shown, io.cwd) : exposureText(shown, io.cwd, p.targets.length));
     return 0;
   } catch (e) {
     return failed(e, io, warn);

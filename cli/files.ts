@@ -1,12 +1,17 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { readBytes } from '../io/read';
+import { decodeText, type TextEncoding } from '../io/text';
 import { candidateByName, detectFormat, GlobSet, looksBinary, MAX_DISCOVERED_BYTES, SKIP_DIRS, type Format } from '../rules';
 
 /** A file to lint, with its detected format. */
 export interface Target {
   path: string;
   format: Format;
+  /** The decoded text (no byte-order mark: positions count from the first character). */
   text: string;
+  /** How it was stored, so a fix writes it back the same way. */
+  encoding?: TextEncoding;
 }
 
 
@@ -15,11 +20,15 @@ export interface CollectResult {
   /** Files named on the command line whose format could not be told. */
   unknown: string[];
   missing: string[];
+  /** Config files over the size limit (named, or found and not excluded): reported, never skipped silently. */
+  tooLarge: { file: string; size: number }[];
+  /** Named paths that are not regular files (a FIFO, a device): not read. */
+  notRegular: string[];
 }
 
 export function collectTargets(paths: string[], opts: { kind?: Format; exclude: string[]; cwd: string }): CollectResult {
   const exclude = new GlobSet(opts.exclude);
-  const out: CollectResult = { targets: [], unknown: [], missing: [] };
+  const out: CollectResult = { targets: [], unknown: [], missing: [], tooLarge: [], notRegular: [] };
   const seen = new Set<string>();
   const consider = (file: string, named: boolean) => {
     const abs = resolve(opts.cwd, file);
@@ -30,22 +39,21 @@ export function collectTargets(paths: string[], opts: { kind?: Format; exclude: 
     const candidate = candidateByName(abs);
     const byPath = candidate === 'path';
     if (!named && !candidate) return;
-    let size: number;
-    try {
-      size = statSync(abs).size;
-    } catch {
-      out.missing.push(file);
+    // One read, through the safe reader: a FIFO or device named `docker-compose.yml` is not waited on.
+    const r = readBytes(abs, { maxBytes: MAX_DISCOVERED_BYTES });
+    if (!r.ok) {
+      if (r.reason === 'missing') out.missing.push(file);
+      else if (r.reason === 'too-large') {
+        // A found file counts when its name, or its head, says it is one of ours.
+        if (named || byPath || sniffedLarge(abs)) out.tooLarge.push({ file, size: r.size ?? 0 });
+      } else if (named) out.notRegular.push(file);
       return;
     }
-    // One read: the head tells binary files apart, the rest is the text.
-    const bytes = size > MAX_DISCOVERED_BYTES ? undefined : readFileSync(abs);
-    if (!bytes || (!named && !byPath && looksBinary(bytes.subarray(0, 4096)))) {
-      if (named) out.unknown.push(file);
-      return;
-    }
-    const text = bytes.toString('utf8');
+    const bytes = r.bytes;
+    if (!named && !byPath && looksBinary(bytes.subarray(0, 4096)) && !isUtf16(bytes)) return;
+    const { text, encoding } = decodeText(bytes);
     const format = named && opts.kind ? opts.kind : detectFormat(abs, text);
-    if (format) out.targets.push({ path: abs, format, text });
+    if (format) out.targets.push({ path: abs, format, text, encoding });
     else if (named) out.unknown.push(file);
   };
   const walk = (dir: string) => {
@@ -65,15 +73,29 @@ export function collectTargets(paths: string[], opts: { kind?: Format; exclude: 
   };
   for (const p of paths) {
     const abs = resolve(opts.cwd, p);
-    let st;
-    try {
-      st = statSync(abs);
-    } catch {
-      out.missing.push(p);
-      continue;
-    }
-    if (st.isDirectory()) walk(abs);
+    // A folder is walked; anything else is considered as a named file (and read only if regular).
+    const entries = (() => {
+      try {
+        readdirSync(abs);
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    if (entries) walk(abs);
     else consider(p, true);
   }
   return out;
+}
+
+/** UTF-16 text is full of NUL bytes but is text: its byte-order mark says so. */
+function isUtf16(b: Uint8Array): boolean {
+  return b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff));
+}
+
+/** Whether the head of a file too large to read says it is a config file (a 5 MB data `.yml` is not). */
+function sniffedLarge(abs: string): boolean {
+  const r = readBytes(abs, { maxBytes: Number.MAX_SAFE_INTEGER, headOnly: 4096 });
+  if (!r.ok || (looksBinary(r.bytes) && !isUtf16(r.bytes))) return false;
+  return detectFormat(abs, decodeText(r.bytes).text) !== undefined;
 }

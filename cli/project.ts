@@ -1,28 +1,22 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { MAX_DISCOVERED_BYTES, type ProjectFileSystem } from '../rules';
+import { listDir, MAX_READ_BYTES, readTextOrUndefined, stampOf } from '../io/read';
+import { MAX_DISCOVERED_BYTES, type ProjectFileSystem, type WorkspaceView } from '../rules';
 
-/** The project's view of the disk for one CLI run: what includes and imports read. */
-export const diskFileSystem: ProjectFileSystem = {
-  stamp(file) {
-    try {
-      const s = statSync(file);
-      return s.isDirectory() ? 'dir' : `${s.mtimeMs}:${s.size}`;
-    } catch {
-      return undefined;
-    }
-  },
-  read(file) {
-    try {
-      return statSync(file).size <= MAX_DISCOVERED_BYTES ? readFileSync(file, 'utf8') : undefined;
-    } catch {
-      return undefined;
-    }
-  },
-  list(dir) {
-    try {
-      return readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, dir: e.isDirectory() }));
-    } catch {
-      return undefined;
-    }
-  },
-};
+/**
+ * The project's view of the disk for one CLI run: what includes and imports read, through the one
+ * safe reader (regular files only, capped, never past the roots; a symlink out is not followed).
+ */
+export function diskFileSystemFor(roots?: readonly string[]): ProjectFileSystem {
+  return {
+    stamp: (file) => stampOf(file, roots),
+    read: (file) => readTextOrUndefined(file, { roots, maxBytes: MAX_DISCOVERED_BYTES }),
+    list: (dir) => listDir(dir, roots),
+  };
+}
+
+/** The rules' read-only view of other files (`.env`, `.gitignore`): the disk, read afresh each time, inside the roots. */
+export function diskWorkspaceFor(roots?: readonly string[]): WorkspaceView {
+  return { read: (file) => readTextOrUndefined(file, { roots, maxBytes: MAX_READ_BYTES }) };
+}
+
+/** Without a known edge (tests, callers that name their files): still regular files only, capped. */
+export const diskFileSystem: ProjectFileSystem = diskFileSystemFor();

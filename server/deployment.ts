@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { Project, runDeploymentRules, type Config, type DocumentFacts, type Finding, type ParsedDocument } from '../rules';
 import type { LintInputs } from './linter';
-import type { WorkspaceFiles } from './workspace';
+import { rootsOf, type WorkspaceFiles } from './workspace';
 
 /** The pause after the last change before dependents are re-linted and the deployment rules run. */
 export const DEPLOYMENT_DEBOUNCE_MS = 200;
@@ -50,7 +50,7 @@ export class Deployment {
     if (stamp !== undefined && (doc.format === 'nginx' || doc.format === 'caddy')) this.project.remember(doc, stamp);
     const newVersion = this.stamps.get(file) !== stamp;
     this.stamps.set(file, stamp);
-    const changed = this.project.update(doc, { config: inputs.config, workspace: inputs.workspace });
+    const changed = this.project.update(doc, { config: inputs.config, workspace: inputs.workspace, ...rootsOf(this.files, doc.file) });
     // Facts that changed move the deployment; a new text of an included file moves its includers,
     // whose facts stay the same (a snippet has none). A re-lint of the same text moves nothing more.
     if (changed || (newVersion && this.project.dependents(file).length)) this.touch(file);
@@ -137,7 +137,7 @@ export class Deployment {
     for (const file of changed) for (const d of this.project.dependents(file)) relint.add(d);
 
     const config = await this.host.config();
-    const findings = runDeploymentRules(this.project.all(), { config, workspace: this.files, project: this.project, onRuleError: ({ rule, error }) => this.host.error(`${rule} failed: ${error instanceof Error ? error.message : String(error)}`) });
+    const findings = runDeploymentRules(this.project.all(), { config, workspace: this.files, project: this.project, ...rootsOf(this.files), onRuleError: ({ rule, error }) => this.host.error(`${rule} failed: ${error instanceof Error ? error.message : String(error)}`) });
     const next = new Map<string, Finding[]>();
     for (const f of findings) next.set(f.file, [...(next.get(f.file) ?? []), f]);
     for (const file of new Set([...this.cross.keys(), ...next.keys()])) {

@@ -28,6 +28,8 @@ export interface LintJob {
   openFiles: [file: string, text: string][];
   /** The server's project index (every other file's facts and references): who includes whom. */
   index?: PlainFacts[];
+  /** The workspace folders: nothing outside is read. */
+  roots?: readonly string[];
 }
 
 export type LintJobResult =
@@ -160,6 +162,7 @@ export async function runLintJob(job: LintJob | { serve: true }, post: (result: 
 async function lintOne(job: LintJob): Promise<LintJobResult> {
   try {
     const workspace = new WorkspaceFiles();
+    workspace.setRoots(job.roots);
     for (const [file, text] of job.openFiles) workspace.setOpen(file, { getText: () => text });
     const ruleErrors: { rule: string; error: string }[] = [];
     let parserError: string | undefined;
@@ -168,7 +171,7 @@ async function lintOne(job: LintJob): Promise<LintJobResult> {
     const project = new Project(workspace, { onRuleError });
     // The deployment rules (which read suppressions) run in the server, not here.
     for (const other of job.index ?? []) project.record({ ...other, suppressions: NO_SUPPRESSIONS });
-    const options: LintOptions = { config: job.config, workspace, project, onRuleError };
+    const options: LintOptions = { config: job.config, workspace, project, ...(job.roots ? { roots: job.roots } : {}), onRuleError };
     const started = performance.now();
     if (process.env.PORTCULLIS_TEST_STALL === '1' && job.text.includes(STALL_MARKER)) for (;;);
     const format = detectFormat(job.file, job.text, { languageId: job.languageId });

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LintWorkers, plainFacts, type LintJob } from './lint-worker';
+import { rootsOf } from './workspace';
 import { scanSuppressions } from '../rules/core/suppress';
 import { detectFormat, lintAsyncFindings, parseDocument, runRules, type Config, type DocumentFacts, type Finding, type LintOptions, type ParsedDocument, type ProjectView, type WorkspaceView } from '../rules';
 
@@ -175,7 +176,7 @@ export class Linter {
     const run = uri === undefined ? this.diskRun(file) : undefined;
     // An open document's version still the latest; a file from disk still not open, and this its latest lint.
     const current = () => (uri !== undefined ? this.entries.get(uri) === entry : this.diskRuns.get(file) === run && !this.hooks.isOpen?.(file));
-    const job: LintJob = { file, text: entry.text, languageId: entry.languageId, config: inputs.config, openFiles: this.hooks.openFiles?.() ?? [], index: this.hooks.index?.().flatMap((f) => (path.resolve(f.facts.file) === path.resolve(file) ? [] : [plainFacts(f)])) ?? [] };
+    const job: LintJob = { file, text: entry.text, languageId: entry.languageId, config: inputs.config, openFiles: this.hooks.openFiles?.() ?? [], ...rootsOf(inputs.workspace, file), index: this.hooks.index?.().flatMap((f) => (path.resolve(f.facts.file) === path.resolve(file) ? [] : [plainFacts(f)])) ?? [] };
     const result = await this.workers!.run(job, WORKER_TIMEOUT_MS);
     if (result.kind === 'timeout') {
       const limit = `${WORKER_TIMEOUT_MS / 1000} s`;
@@ -228,6 +229,7 @@ export class Linter {
       config: inputs.config,
       workspace: inputs.workspace,
       ...(inputs.project ? { project: inputs.project } : {}),
+      ...rootsOf(inputs.workspace, file),
       onRuleError: ({ rule, error }) => this.ruleFailed(rule, file, describe(error)),
     };
   }

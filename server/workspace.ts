@@ -1,9 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ProjectFileSystem, WorkspaceView } from '../rules';
-
-/** Other files are read for the rules only up to this size (a `.env`, a `.gitignore`). */
-const MAX_READ_BYTES = 1_000_000;
+import { listDir, MAX_READ_BYTES, readTextOrUndefined, stampOf } from '../io/read';
+import { isInside, type ProjectFileSystem, type WorkspaceView } from '../rules';
 
 /**
  * What rules may read of other files (`.env`, `.gitignore`, an included nginx snippet, an imported
@@ -14,9 +11,19 @@ const MAX_READ_BYTES = 1_000_000;
 export class WorkspaceFiles implements WorkspaceView, ProjectFileSystem {
   /** Bumped whenever what `read` returns may have changed, so findings cached before are recomputed. */
   generation = 0;
+  /**
+   * The project's edge: the workspace folders. Nothing outside is read from disk or from an
+   * editor for another file's rules (the one safe reader, io/read.ts); undefined: no folder open.
+   */
+  roots: string[] | undefined;
   private readonly open = new Map<string, { getText(): string; version?: number }>();
   private opened = 0;
   private readonly openedAt = new Map<string, number>();
+
+  setRoots(roots: readonly string[] | undefined): void {
+    this.roots = roots && roots.length ? roots.map((r) => path.resolve(r)) : undefined;
+    this.generation++;
+  }
 
   setOpen(file: string, doc: { getText(): string; version?: number } | undefined): void {
     // An editor opened again on other unsaved text must not look like the same version.
@@ -42,35 +49,34 @@ export class WorkspaceFiles implements WorkspaceView, ProjectFileSystem {
 
   stamp(absPath: string): string | undefined {
     const file = path.resolve(absPath);
+    if (!isInside(this.roots, file)) return undefined;
     const doc = this.open.get(file);
     if (doc) return `open:${this.openedAt.get(file)}:${doc.version ?? doc.getText().length}`;
-    try {
-      const stat = fs.statSync(file);
-      return stat.isDirectory() ? 'dir' : `${stat.mtimeMs}:${stat.size}`;
-    } catch {
-      return undefined;
-    }
+    return stampOf(file, this.roots);
   }
 
   list(absDir: string): { name: string; dir: boolean }[] | undefined {
-    try {
-      return fs.readdirSync(absDir, { withFileTypes: true }).map((e) => ({ name: e.name, dir: e.isDirectory() }));
-    } catch {
-      return undefined;
-    }
+    return listDir(absDir, this.roots);
   }
 
   read(absPath: string): string | undefined {
     const file = path.resolve(absPath);
+    if (!isInside(this.roots, file)) return undefined;
     const doc = this.open.get(file);
     if (doc) return doc.getText();
-    try {
-      const stat = fs.statSync(file);
-      return stat.isFile() && stat.size <= MAX_READ_BYTES ? fs.readFileSync(file, 'utf8') : undefined;
-    } catch {
-      return undefined;
-    }
+    return readTextOrUndefined(file, { roots: this.roots, maxBytes: MAX_READ_BYTES });
   }
+}
+
+/**
+ * The roots a workspace view enforces, as lint options (the engine then bounds every rule's
+ * reads). With no workspace folder open, a file on disk is its own folder's project: an
+ * `import ../.npmrc` in a lone Caddyfile is outside too.
+ */
+export function rootsOf(view: unknown, file?: string): { roots?: readonly string[] } {
+  if (!(view instanceof WorkspaceFiles)) return {};
+  if (view.roots) return { roots: view.roots };
+  return file && path.isAbsolute(file) ? { roots: [path.dirname(file)] } : {};
 }
 
 /** Files other documents' findings depend on: a change to one re-lints every open document. */

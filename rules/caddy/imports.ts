@@ -1,3 +1,4 @@
+import { locateInProject } from '../core/bounds';
 import { folderOf, resolveFrom } from '../core/paths';
 import { detectFormat } from '../core/detect';
 import type { ParsedDocument } from '../core/engine';
@@ -71,7 +72,10 @@ export class Resolution {
   private readonly globs = new Map<string, string[]>();
   private readonly referrerLists = new Map<string, string[]>();
 
-  constructor(model: CaddyModel, ctx: Pick<RuleContext, 'file' | 'text' | 'range'>, readonly project: ProjectView | undefined) {
+  private readonly roots: Pick<RuleContext, 'roots'>;
+
+  constructor(model: CaddyModel, ctx: Pick<RuleContext, 'file' | 'text' | 'range' | 'roots'>, readonly project: ProjectView | undefined) {
+    this.roots = { roots: ctx.roots };
     this.root = { file: ctx.file, text: ctx.text, model, root: true, range: ctx.range };
     for (const [name, block] of model.snippetsByName) this.snippets.set(name, { block, source: this.root });
     this.collectTopLevel(this.root, [this.root.file], undefined, true);
@@ -80,13 +84,13 @@ export class Resolution {
   }
 
   /** The absolute pattern an import argument names, relative to the folder of the file it is written in. */
-  patternFor(name: string, from: Source): string {
-    return resolveFrom(folderOf(from.file), name);
+  patternFor(name: string, from: Source): string | undefined {
+    return importPattern(name, folderOf(from.file), this.roots, this.project);
   }
 
   /** The files a pattern names, parsed as Caddyfiles; undefined when unknown (no project, nothing matches). */
-  filesFor(pattern: string): Source[] | undefined {
-    if (!this.project || pattern.includes('{')) return undefined;
+  filesFor(pattern: string | undefined): Source[] | undefined {
+    if (!this.project || pattern === undefined || pattern.includes('{')) return undefined;
     let matches = this.globs.get(pattern);
     if (!matches) this.globs.set(pattern, (matches = this.project.glob(pattern)));
     if (!matches.length) return undefined;
@@ -293,8 +297,18 @@ export function caddyReferences(model: CaddyModel, ctx: RuleContext): string[] {
     walk(b.directives, (d) => {
       const name = d.args[0]?.text ?? '';
       if (d.name.text !== 'import' || d.name.quote !== '' || name === '' || name.includes('{') || model.snippetsByName.has(name)) return;
-      out.add(resolveFrom(dir, name));
+      const pattern = importPattern(name, dir, ctx, ctx.project);
+      if (pattern) out.add(pattern);
     });
   }
   return [...out];
+}
+
+/**
+ * The absolute pattern an import names in the project: relative to the importing file's folder;
+ * a machine path under `/etc/caddy/` is looked up beside the Caddyfile (or `<root>/etc/caddy/…`),
+ * never on the machine. Undefined: it leaves the project (not read).
+ */
+export function importPattern(name: string, dir: string, ctx: Pick<RuleContext, 'roots'>, project: ProjectView | undefined): string | undefined {
+  return locateInProject(ctx.roots, resolveFrom(dir, name), [{ prefix: '/etc/caddy', onto: dir }], (c) => !!project && project.glob(c).length > 0);
 }

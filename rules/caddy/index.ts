@@ -12,6 +12,7 @@ import { rule as plainHttpSite } from './plain-http-site';
 import { rule as ollamaAdminApiExposed } from './ollama-admin-api-exposed';
 import { rule as noRateLimit } from './no-rate-limit';
 import { rule as rateLimitUnordered } from './rate-limit-unordered';
+import { rule as importOutsideProject } from './import-outside-project';
 import { caddySecretCandidates } from './secrets';
 import { caddyFacts } from './facts';
 import { caddyReferences } from './imports';
@@ -19,7 +20,7 @@ import { caddyReferences } from './imports';
 export const caddy: FormatModule<CaddyModel> = {
   format: 'caddy',
   parse: (text, file) => parseCaddyfile(text, file),
-  rules: [syntaxError, unknownDirective, undefinedSnippet, proxyWithoutAuth, ollamaHostRejected, plaintextBasicAuthPassword, basicauthRenamed, adminApiExposed, plainHttpSite, ollamaAdminApiExposed, noRateLimit, rateLimitUnordered],
+  rules: [syntaxError, unknownDirective, undefinedSnippet, proxyWithoutAuth, ollamaHostRejected, plaintextBasicAuthPassword, basicauthRenamed, adminApiExposed, plainHttpSite, ollamaAdminApiExposed, noRateLimit, rateLimitUnordered, importOutsideProject],
   // What secrets/hardcoded-secret checks in a Caddyfile.
   secretCandidates: caddySecretCandidates,
   // The files its `import`s pull in, and what its sites say about the deployment.

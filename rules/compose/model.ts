@@ -1,3 +1,4 @@
+import { yamlLineBreaks } from '../core/encoding';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node as YamlNode } from 'yaml';
 
 /**
@@ -189,7 +190,8 @@ export function parseCompose(text: string): ComposeModel {
   const model: ComposeModel = { text, root: undefined, services: [], syntaxErrors: [] };
   let docs;
   try {
-    docs = parseAllDocuments(text, { merge: true, prettyErrors: false, uniqueKeys: true });
+    // A lone CR is a YAML line break (docker-compose reads it so); same length, offsets kept.
+    docs = parseAllDocuments(yamlLineBreaks(text), { merge: true, prettyErrors: false, uniqueKeys: true });
   } catch (e) {
     model.syntaxErrors.push({ span: [0, Math.min(1, text.length)], message: `the YAML parser gave up: ${(e as Error)?.message ?? e}` });
     return model;

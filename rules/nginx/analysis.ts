@@ -1,4 +1,5 @@
 import type { RuleContext } from '../core/types';
+import { compileRegex, type CompiledRegex } from '../core/nfa';
 import { classifyAddress, type ServiceInfo, type ServiceKnowledge } from '../knowledge/services';
 import { Ctx } from './directives';
 import { isHarmlessInclude, resolution } from './includes';
@@ -347,16 +348,24 @@ export function locationMatch(d: Directive): LocationMatch | undefined {
   return { kind: 'prefix', uri: a };
 }
 
-function regexMatches(m: LocationMatch, path: string): boolean {
-  try {
-    return new RegExp(m.uri, m.kind === 'regex-i' ? 'i' : '').test(path);
-  } catch {
-    return false;
+/** Each regex location's matcher, compiled once; null when the matcher cannot represent it. */
+const compiled = new WeakMap<Directive, CompiledRegex | null>();
+
+/**
+ * Whether a regex location matches `path`: never through JavaScript's backtracking RegExp (a
+ * user's `^(.*)(.*)…X$` would hang the linter), but the linear matcher; undefined when unknown.
+ */
+function regexMatches(l: Directive, m: LocationMatch, path: string): boolean | undefined {
+  let re = compiled.get(l);
+  if (re === undefined) {
+    re = compileRegex(m.uri, m.kind === 'regex-i') ?? null;
+    compiled.set(l, re);
   }
+  return re ? re.test(path) : undefined;
 }
 
 /** The location nginx picks for `path` among `locations` (exact, longest prefix, ^~, nested, then regexes in order). */
-export function findLocation(locations: readonly Directive[], path: string, depth = 0): { location?: Directive; final: boolean } {
+export function findLocation(locations: readonly Directive[], path: string, depth = 0): { location?: Directive; final: boolean; unknown?: boolean } {
   if (depth > 64) return { final: false };
   const locs = locations.filter((l) => l.name === 'location' && l.block);
   let best: Directive | undefined;
@@ -370,7 +379,7 @@ export function findLocation(locations: readonly Directive[], path: string, dept
       bestLength = m.uri.length;
     }
   }
-  let inner: { location?: Directive; final: boolean } | undefined;
+  let inner: { location?: Directive; final: boolean; unknown?: boolean } | undefined;
   if (best) {
     inner = findLocation(best.block!.children, path, depth + 1);
     if (inner.final) return inner;
@@ -378,9 +387,13 @@ export function findLocation(locations: readonly Directive[], path: string, dept
   }
   for (const l of locs) {
     const m = locationMatch(l)!;
-    if ((m?.kind === 'regex' || m?.kind === 'regex-i') && regexMatches(m, path)) {
+    if (m?.kind !== 'regex' && m?.kind !== 'regex-i') continue;
+    const matches = regexMatches(l, m, path);
+    // A regex the matcher cannot read may or may not take the path: nobody knows which location wins.
+    if (matches === undefined) return { final: true, unknown: true };
+    if (matches) {
       const nested = findLocation(l.block!.children, path, depth + 1);
-      return { location: nested.final || nested.location ? nested.location : l, final: true };
+      return { location: nested.final || nested.location ? nested.location : l, final: true, unknown: nested.unknown };
     }
   }
   return { location: inner?.location ?? best, final: false };

@@ -1,5 +1,6 @@
 import type { ParsedDocument } from '../core/engine';
 import type { ProjectView, Range, RuleContext } from '../core/types';
+import { locateInProject } from '../core/bounds';
 import { folderOf, normalizePath, resolveFrom } from '../core/paths';
 import { Ctx } from './directives';
 import { named, type Directive, type NginxModel } from './model';
@@ -38,10 +39,19 @@ export function includeReferences(model: NginxModel, ctx: RuleContext): string[]
   const base = confDir(model.file || ctx.file, ctx.project);
   const out: string[] = [];
   for (const d of named(model, 'include')) {
-    const pattern = d.args[0] && resolveFrom(base, d.args[0].value);
+    const pattern = d.args[0] && includePattern(d.args[0].value, base, ctx, ctx.project);
     if (pattern && !out.includes(pattern)) out.push(pattern);
   }
   return out;
+}
+
+/**
+ * The absolute pattern an include argument stands for in the project: read from `base` (the
+ * conf folder); a machine path under `/etc/nginx/` is looked up in the project (the conf folder,
+ * or `<root>/etc/nginx/…`), never on the machine. Undefined: it leaves the project (not read).
+ */
+export function includePattern(arg: string, base: string, ctx: Pick<RuleContext, 'roots'>, project: ProjectView | undefined): string | undefined {
+  return locateInProject(ctx.roots, resolveFrom(base, arg), [{ prefix: '/etc/nginx', onto: base }], (c) => !!project && project.glob(c).length > 0);
 }
 
 /** One file of the include tree: its parse, where relative includes are read from. */
@@ -102,7 +112,8 @@ export class Resolution {
     let files = this.matches.get(include);
     if (!files) {
       const arg = include.args[0]?.value;
-      files = arg ? this.project.glob(resolveFrom(this.base(from), arg)).map(normalizePath) : [];
+      const pattern = arg ? includePattern(arg, this.base(from), this.ctx, this.project) : undefined;
+      files = pattern ? this.project.glob(pattern).map(normalizePath) : [];
       this.matches.set(include, files);
     }
     return files;

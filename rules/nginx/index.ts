@@ -34,6 +34,7 @@ import { rule as weakOriginCheck } from './weak-origin-check';
 import { rule as ifIsEvil } from './if-is-evil';
 import { rule as proxyPassNormalized } from './proxy-pass-normalized';
 import { rule as resolverExternal } from './resolver-external';
+import { rule as includeOutsideProject } from './include-outside-project';
 
 export const nginx: FormatModule<NginxModel> = {
   format: 'nginx',
@@ -70,6 +71,7 @@ export const nginx: FormatModule<NginxModel> = {
     ifIsEvil,
     proxyPassNormalized,
     resolverExternal,
+    includeOutsideProject,
   ],
   // What secrets/hardcoded-secret checks in an nginx config.
   secretCandidates: nginxSecretCandidates,

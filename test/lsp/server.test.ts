@@ -412,7 +412,8 @@ describe('language server: .portcullis.json and exclude globs', () => {
     const changes = move.edit!.documentChanges!;
     assert.deepEqual(
       changes.map((c) => (c.kind ? `create ${c.uri}` : `edit ${c.textDocument.uri}@${c.textDocument.version}`)),
-      [`edit ${compose}@1`, `edit ${uriOf('secrets', '.env')}@null`, `create ${uriOf('secrets', '.gitignore')}`, `edit ${uriOf('secrets', '.gitignore')}@null`],
+      // With no .gitignore closer, the workspace folder's own (the project's root) receives the entry.
+      [`edit ${compose}@1`, `edit ${uriOf('secrets', '.env')}@null`, `create ${uriOf('.gitignore')}`, `edit ${uriOf('.gitignore')}@null`],
     );
     assert.deepEqual(changes[1].edits, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText: `OPENAI_API_KEY=${secret}\n` }]);
     assert.deepEqual(changes[2].options, { ignoreIfExists: true });
