@@ -7,6 +7,7 @@ import { applyPreferredFixes, type AppliedFix } from './fix';
 import { diskFileSystem } from './project';
 import { runExposure } from './exposure';
 import { displayPath, formatJson, formatSarif, formatText } from './report';
+import { append } from '../rules/core/arrays';
 
 declare const PORTCULLIS_VERSION: string | undefined;
 const VERSION = typeof PORTCULLIS_VERSION === 'string' ? PORTCULLIS_VERSION : '0.0.0-dev';
@@ -75,7 +76,7 @@ function fixPass(findings: Finding[], targets: Target[], applied: AppliedFix[]):
   const texts = new Map(targets.map((t) => [t.path, t.text]));
   const now = applyPreferredFixes(findings, (f) => texts.get(f));
   if (!now.length) return undefined;
-  applied.push(...now);
+  append(applied, now);
   return targets.map((t) => ({ ...t, text: readFileSync(t.path, 'utf8') }));
 }
 

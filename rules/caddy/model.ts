@@ -1,5 +1,6 @@
 import { SUBDIRECTIVES, isDirective, isGlobalOption } from './directives';
 import { lex, lineBreaks, type Token } from './lexer';
+import { append } from '../core/arrays';
 
 /**
  * The Caddyfile model: one parse per document into server blocks (the global options block, sites,
@@ -117,7 +118,7 @@ class Parser {
   constructor(text: string, private file: string) {
     const { tokens, errors } = lex(text);
     this.tokens = tokens;
-    this.errors.push(...errors);
+    append(this.errors, errors);
     this.model = {
       text,
       file,
@@ -145,7 +146,7 @@ class Parser {
       while (this.pos < this.tokens.length) {
         this.error(this.tokens[this.pos], "Unexpected '}' because no matching opening brace", true);
         this.pos++;
-        block.directives.push(...this.body(0, undefined));
+        append(block.directives, this.body(0, undefined));
       }
       return this.finish();
     }

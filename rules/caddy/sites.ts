@@ -3,6 +3,7 @@ import type { ServiceInfo, ServiceKnowledge } from '../knowledge/services';
 import type { Token } from './lexer';
 import { resolve, shownPath, type Resolution, type Source } from './imports';
 import type { CaddyModel, Directive, ServerBlock } from './model';
+import { append } from '../core/arrays';
 
 /**
  * What a site does, read from the model for the security rules: its directives with snippet and
@@ -86,7 +87,7 @@ export function inline(res: Resolution, ds: readonly Directive[], source: Source
         seen.add(key);
         const inner = inline(res, snippet.block.directives, snippet.source, down, seen, importArgs);
         seen.delete(key);
-        items.push(...inner.items);
+        append(items, inner.items);
         unknown ||= inner.unknown;
         continue;
       }
@@ -103,7 +104,7 @@ export function inline(res: Resolution, ds: readonly Directive[], source: Source
           seen.add(`f:${f.file}`);
           const inner = inline(res, body, f, down, seen, importArgs);
           seen.delete(`f:${f.file}`);
-          items.push(...inner.items);
+          append(items, inner.items);
           unknown ||= inner.unknown;
         }
       }

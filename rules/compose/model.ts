@@ -1,4 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node as YamlNode } from 'yaml';
+import { append } from '../core/arrays';
 
 /**
  * The compose model: the YAML tree with aliases and merge keys resolved, every node keeping the
@@ -151,7 +152,7 @@ class Converter {
         const keyNode = p.key as YamlNode | null;
         if (isScalar(keyNode) && (typeof keyNode.value === 'symbol' || keyNode.value === '<<')) {
           const src = this.node(p.value);
-          if (src?.kind === 'seq') merges.push(...src.items);
+          if (src?.kind === 'seq') append(merges, src.items);
           else if (src) merges.push(src);
           continue;
         }

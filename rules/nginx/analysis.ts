@@ -3,6 +3,7 @@ import { classifyAddress, type ServiceInfo, type ServiceKnowledge } from '../kno
 import { Ctx } from './directives';
 import { isHarmlessInclude, resolution } from './includes';
 import type { Directive, NginxModel } from './model';
+import { append } from '../core/arrays';
 
 /**
  * What the proxy rules ask of a config: nginx's inheritance (a level that sets a directive hides
@@ -30,7 +31,7 @@ export function scopeChain(model: NginxModel, d: Directive, ctx?: RuleContext): 
   }
   const outer = r.outer();
   // Included, the file's top level is the includer's level at the include (it holds the file's own directives).
-  if (outer.levels.length) chain.push(...outer.levels);
+  if (outer.levels.length) append(chain, outer.levels);
   else chain.push(r.level(model.root));
   return chain;
 }

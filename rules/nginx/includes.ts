@@ -3,6 +3,7 @@ import type { ProjectView, Range, RuleContext } from '../core/types';
 import { folderOf, normalizePath, resolveFrom } from '../core/paths';
 import { Ctx } from './directives';
 import { named, type Directive, type NginxModel } from './model';
+import { append } from '../core/arrays';
 
 /**
  * nginx `include` across the workspace. nginx reads a relative include against its prefix, the
@@ -141,7 +142,7 @@ export class Resolution {
         }
         for (const s of sources as Source[]) {
           for (const top of s.model.root) if (s !== this.self) this.foreign.set(top, s);
-          out.push(...this.level(s.model.root, s.file, [...path, s.file]));
+          append(out, this.level(s.model.root, s.file, [...path, s.file]));
         }
       }
     }

@@ -1,3 +1,4 @@
+import { append } from '../core/arrays';
 /**
  * A reader for the PCRE patterns nginx configs hold (`if ($x ~ …)`, `map` keys, `location ~`), enough
  * to reason about what a pattern accepts: it turns the pattern into a tree, then into the finite set
@@ -313,7 +314,7 @@ function expand(node: RegexNode, icase: boolean): Atom[][] {
       for (const n of counts) {
         let acc: Atom[][] = [[]];
         for (let k = 0; k < n; k++) acc = product(acc, inner);
-        out.push(...acc);
+        append(out, acc);
       }
       return out.slice(0, MAX_SHAPES);
     }
