@@ -1,5 +1,6 @@
 import { resolveProxies, type ProxyTarget } from './analysis';
 import { Ctx, RAW, childContext, isThirdParty, specIn, specsOf, type DirectiveSpec } from './directives';
+import { MAX_NESTING, tooDeep } from '../core/limits';
 
 /**
  * The nginx model: one pass of a lexer that follows nginx's own rules (ngx_conf_read_token:
@@ -144,6 +145,11 @@ export function parseNginx(text: string, file = ''): NginxModel {
     return d;
   };
 
+  // Inside a block opened MAX_NESTING deep: its contents are read for their braces only (strings and
+  // comments still lexed), so the tree, and every walk over it, stays bounded by the limit.
+  let skipping = 0;
+  let cut: Directive | undefined;
+
   while (true) {
     // Between words: skip blanks, then see what starts here.
     while (i < n && isSpace(text.charCodeAt(i))) i++;
@@ -151,6 +157,18 @@ export function parseNginx(text: string, file = ''): NginxModel {
     const c = text.charCodeAt(i);
     if (c === HASH) {
       while (i < n && text.charCodeAt(i) !== LF && text.charCodeAt(i) !== CR) i++;
+      continue;
+    }
+    if (skipping > 0 && (c === SEMI || c === LBRACE || c === RBRACE)) {
+      words = [];
+      if (c === LBRACE) skipping++;
+      else if (c === RBRACE && --skipping === 0 && cut?.block) {
+        cut.block.close = i;
+        cut.block.closed = true;
+        cut.end = i + 1;
+        cut = undefined;
+      }
+      i++;
       continue;
     }
     if (c === SEMI) {
@@ -162,6 +180,12 @@ export function parseNginx(text: string, file = ''): NginxModel {
     if (c === LBRACE) {
       if (words.length === 0) {
         error('Unexpected "{": a block needs a directive name before it', i, i + 1);
+        if (stack.length > MAX_NESTING) {
+          error(tooDeep('Blocks'), i, i + 1);
+          skipping = 1;
+          i++;
+          continue;
+        }
         stack.push({ children: [] });
         i++;
         continue;
@@ -172,6 +196,12 @@ export function parseNginx(text: string, file = ''): NginxModel {
       if (/_by_lua_block$|^lua_block$/.test(d.name)) {
         i = skipLua(text, i, d.block);
         d.end = d.block.closed ? i : n;
+        continue;
+      }
+      if (stack.length > MAX_NESTING) {
+        error(tooDeep('Blocks'), d.nameWord.start, d.nameWord.end);
+        skipping = 1;
+        cut = d;
         continue;
       }
       stack.push({ directive: d, children: d.block.children });
@@ -199,6 +229,7 @@ export function parseNginx(text: string, file = ''): NginxModel {
     i = readWord(text, i, words, error);
   }
 
+  if (skipping > 0) words = [];
   // A string left open swallows the rest of the file: what is missing after it is the same mistake.
   const openString = errors.some((e) => e.message.startsWith('Unterminated string'));
   if (words.length > 0 && openString) finish('none', n, n);
