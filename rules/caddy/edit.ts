@@ -24,9 +24,21 @@ export function indentAt(text: string, offset: number): string {
 
 /** The file's indentation step: a tab, or the first indentation written with spaces. */
 export function indentUnit(text: string): string {
-  const m = /^([ \t]+)\S/m.exec(text);
-  if (!m) return '\t';
-  return m[1].startsWith('\t') ? '\t' : m[1];
+  const first = firstIndent(text);
+  if (first === undefined) return '\t';
+  return first.startsWith('\t') ? '\t' : first;
+}
+
+// The first indentation of the file, remembered for the last text: every fix asks, and a scan of
+// the file per fix is quadratic in the number of findings.
+let lastText: string | undefined;
+let lastIndent: string | undefined;
+function firstIndent(text: string): string | undefined {
+  if (text !== lastText) {
+    lastIndent = /^([ \t]+)\S/m.exec(text)?.[1];
+    lastText = text;
+  }
+  return lastIndent;
 }
 
 /** Lines inserted just above a directive, at its indentation. */

@@ -2,7 +2,7 @@ import type { RuleContext } from '../core/types';
 import { classifyAddress, type ServiceInfo, type ServiceKnowledge } from '../knowledge/services';
 import { Ctx } from './directives';
 import { isHarmlessInclude, resolution } from './includes';
-import type { Directive, NginxModel } from './model';
+import { namedIn, type Directive, type NginxModel } from './model';
 import { append } from '../core/arrays';
 
 /**
@@ -45,8 +45,13 @@ export function effective(model: NginxModel, d: Directive, name: string | string
 export function effectiveIn(chain: readonly (readonly Directive[])[], name: string | string[]): Directive[] {
   const names = Array.isArray(name) ? name : [name];
   for (const level of chain) {
-    const found = level.filter((x) => names.includes(x.name));
-    if (found.length) return found;
+    if (names.length === 1) {
+      const found = namedIn(level, names[0]);
+      if (found.length) return [...found];
+      continue;
+    }
+    if (!names.some((n) => namedIn(level, n).length)) continue;
+    return level.filter((x) => names.includes(x.name));
   }
   return [];
 }
@@ -66,7 +71,7 @@ export function includeMayChange(model: NginxModel, d: Directive, ctx?: RuleCont
   // what main holds is not inherited by http, server or location.
   const chain = scopeChain(model, d, ctx);
   if (resolution(model, ctx)?.outer().topCtx === Ctx.main) chain.pop();
-  return chain.some((level) => level.some(isUnknownInclude));
+  return chain.some((level) => namedIn(level, 'include').some(isUnknownInclude));
 }
 
 /**

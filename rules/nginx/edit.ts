@@ -36,8 +36,19 @@ export function indentUnit(text: string, d?: Directive): string {
       if (inner.startsWith(outer) && inner.length > outer.length) return inner.slice(outer.length);
     }
   }
-  const m = /^([ \t]+)\S/m.exec(text);
-  return m ? m[1] : '    ';
+  return firstIndent(text) ?? '    ';
+}
+
+// The first indentation of the file, remembered for the last text: every fix asks, and a scan of
+// the file per fix is quadratic in the number of findings.
+let lastText: string | undefined;
+let lastIndent: string | undefined;
+function firstIndent(text: string): string | undefined {
+  if (text !== lastText) {
+    lastIndent = /^([ \t]+)\S/m.exec(text)?.[1];
+    lastText = text;
+  }
+  return lastIndent;
 }
 
 function onOwnLine(text: string, offset: number): boolean {

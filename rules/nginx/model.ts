@@ -426,11 +426,35 @@ function check(d: Directive, ctx: number): void {
   else if (d.args.length < spec.min || d.args.length > spec.max) d.problem = { kind: 'args', spec };
 }
 
+/**
+ * A level's directives by name, built once per level (kept while its length is unchanged): rules
+ * ask each of 20k sibling servers about their shared level, and a scan per question is quadratic.
+ * Small levels are scanned directly.
+ */
+const levelIndexes = new WeakMap<readonly Directive[], { length: number; byName: Map<string, Directive[]> }>();
+
+export function namedIn(list: readonly Directive[] | undefined, name: string): readonly Directive[] {
+  if (!list) return NONE;
+  if (list.length < 32) return list.filter((d) => d.name === name);
+  let index = levelIndexes.get(list);
+  if (!index || index.length !== list.length) {
+    const byName = new Map<string, Directive[]>();
+    for (const d of list) {
+      const same = byName.get(d.name);
+      if (same) same.push(d);
+      else byName.set(d.name, [d]);
+    }
+    index = { length: list.length, byName };
+    levelIndexes.set(list, index);
+  }
+  return index.byName.get(name) ?? NONE;
+}
+
 /** The directives of a block (or the file's top level) named `name`. */
 export function childrenNamed(list: readonly Directive[] | undefined, name: string): Directive[] {
-  return list ? list.filter((d) => d.name === name) : [];
+  return [...namedIn(list, name)];
 }
 
 export function childNamed(list: readonly Directive[] | undefined, name: string): Directive | undefined {
-  return list?.find((d) => d.name === name);
+  return namedIn(list, name)[0];
 }
