@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node as YamlNode } from 'yaml';
 import { append } from '../core/arrays';
+import { MAX_NESTING } from '../core/limits';
 
 /**
  * The compose model: the YAML tree with aliases and merge keys resolved, every node keeping the
@@ -192,13 +193,25 @@ export function parseCompose(text: string): ComposeModel {
   try {
     docs = parseAllDocuments(text, { merge: true, prettyErrors: false, uniqueKeys: true });
   } catch (e) {
+    // The yaml package recurses per nesting level: thousands of `[`, `{` or `- ` overflow its stack.
+    if (e instanceof RangeError) {
+      const at = deepestPoint(text);
+      model.syntaxErrors.push({ span: [at, Math.min(at + 1, text.length)], message: NESTED_TOO_DEEPLY });
+      return model;
+    }
     model.syntaxErrors.push({ span: [0, Math.min(1, text.length)], message: `the YAML parser gave up: ${(e as Error)?.message ?? e}` });
     return model;
   }
   const list = Array.isArray(docs) ? docs : [];
   const first = list[0];
   for (const d of list) {
-    for (const e of d.errors) model.syntaxErrors.push({ span: [e.pos[0], e.pos[1]], message: e.message.split('\n')[0] });
+    for (const e of d.errors) {
+      // The yaml package catches its own stack overflow (thousands of nested `[`, `{`, `- `) as an error.
+      if (/Maximum call stack/.test(e.message)) {
+        const at = deepestPoint(text);
+        model.syntaxErrors.push({ span: [at, Math.min(at + 1, text.length)], message: NESTED_TOO_DEEPLY });
+      } else model.syntaxErrors.push({ span: [e.pos[0], e.pos[1]], message: e.message.split('\n')[0] });
+    }
   }
   if (!first) return model;
   const root = new Converter(first).node(first.contents);
@@ -215,6 +228,32 @@ export function parseCompose(text: string): ComposeModel {
     }
   }
   return model;
+}
+
+const NESTED_TOO_DEEPLY = 'nested too deeply: the YAML parser ran out of stack here (no real compose file nests this deep)';
+
+/** Where nesting first passes MAX_NESTING: flow brackets, or indentation (block collections); else 0. */
+function deepestPoint(text: string): number {
+  let flow = 0;
+  let lineStart = true;
+  let indent = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (lineStart && (c === ' ' || c === '-')) {
+      if (++indent > MAX_NESTING) return i;
+      continue;
+    }
+    lineStart = false;
+    if (c === '[' || c === '{') {
+      if (++flow > MAX_NESTING) return i;
+    } else if ((c === ']' || c === '}') && flow > 0) flow--;
+  }
+  return 0;
 }
 
 /** The scalar's text, or undefined when the node is not a scalar. */
