@@ -1,5 +1,6 @@
 import type { RuleContext, TextEdit } from '../core/types';
 import type { Directive } from './model';
+import { eolOf as eolOfText } from '../core/text';
 
 /** Text edits on a Caddyfile that keep its indentation style and line breaks. */
 
@@ -7,7 +8,7 @@ import type { Directive } from './model';
 export type EditTarget = Pick<RuleContext, 'text' | 'range'>;
 
 export function eolOf(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+  return eolOfText(text);
 }
 
 export function lineStartOf(text: string, offset: number): number {

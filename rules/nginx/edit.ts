@@ -1,5 +1,6 @@
 import type { RuleContext, TextEdit } from '../core/types';
 import type { Directive } from './model';
+import { eolOf as eolOfText } from '../core/text';
 
 /** Text edits on nginx configs that keep the file's indentation and line breaks. */
 
@@ -16,7 +17,7 @@ function lineEnd(text: string, offset: number): number {
 }
 
 export function eolOf(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+  return eolOfText(text);
 }
 
 /** The whitespace before the first word on `offset`'s line. */
