@@ -191,7 +191,8 @@ export function parseCompose(text: string): ComposeModel {
   const model: ComposeModel = { text, root: undefined, services: [], syntaxErrors: [] };
   let docs;
   try {
-    docs = parseAllDocuments(text, { merge: true, prettyErrors: false, uniqueKeys: true });
+    // Duplicate keys are found below: the yaml package compares each key with all before it (quadratic).
+    docs = parseAllDocuments(text, { merge: true, prettyErrors: false, uniqueKeys: false });
   } catch (e) {
     // The yaml package recurses per nesting level: thousands of `[`, `{` or `- ` overflow its stack.
     if (e instanceof RangeError) {
@@ -213,6 +214,13 @@ export function parseCompose(text: string): ComposeModel {
       } else model.syntaxErrors.push({ span: [e.pos[0], e.pos[1]], message: e.message.split('\n')[0] });
     }
   }
+  try {
+    for (const d of list) duplicateKeys(d, model.syntaxErrors);
+  } catch (e) {
+    // Nesting the yaml package read but a walk cannot: reported above as nested too deeply.
+    if (!(e instanceof RangeError)) throw e;
+  }
+  model.syntaxErrors.sort((a, b) => a.span[0] - b.span[0]);
   if (!first) return model;
   const root = new Converter(first).node(first.contents);
   if (!root) return model;
@@ -228,6 +236,27 @@ export function parseCompose(text: string): ComposeModel {
     }
   }
   return model;
+}
+
+/**
+ * yaml's `uniqueKeys` check, in linear time: a key whose scalar value (or node) an earlier key of
+ * the same mapping has, reported at its first character with the package's own message.
+ */
+function duplicateKeys(doc: Document.Parsed, errors: SyntaxError[]) {
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const k = pair.key as YamlNode | null;
+        const id = isScalar(k) ? k.value : k;
+        if (seen.has(id) && !(typeof id === 'number' && Number.isNaN(id))) {
+          const at = (k as YamlNode | null)?.range?.[0];
+          if (at !== undefined) errors.push({ span: [at, at + 1], message: 'Map keys must be unique' });
+        }
+        seen.add(id);
+      }
+    },
+  });
 }
 
 const NESTED_TOO_DEEPLY = 'nested too deeply: the YAML parser ran out of stack here (no real compose file nests this deep)';
