@@ -1,4 +1,4 @@
-import { buildExposure, Project, ServiceKnowledge, type EntryPoint, type Exposure, type Hop, type Place, type Protections, type WorstFinding } from '../rules';
+import { buildExposure, Project, redactor, ServiceKnowledge, type EntryPoint, type Exposure, type Hop, type Place, type Protections, type WorstFinding } from '../rules';
 import { UsageError } from './args';
 import { failed, lintAllAsync, prepare, type Io } from './main';
 import { diskFileSystem } from './project';
@@ -39,7 +39,9 @@ export async function runExposure(argv: string[], io: Io): Promise<number> {
       findings,
       new ServiceKnowledge(p.config.services),
     );
-    io.stdout(p.opts.format === 'json' ? exposureJson(exposure, io.cwd) : exposureText(exposure, io.cwd, p.targets.length));
+    // Labels quote targets as written (`proxy_pass https://user:PASSWORD@…`): masked like every output.
+    const shown = redactor(findings).exposure(exposure);
+    io.stdout(p.opts.format === 'json' ? exposureJson(shown, io.cwd) : exposureText(shown, io.cwd, p.targets.length));
     return 0;
   } catch (e) {
     return failed(e, io, warn);

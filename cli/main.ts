@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { allRules, lintProject, Project, type Finding, type WorkspaceView } from '../rules';
+import { allRules, lintProject, Project, redactText, redactor, type Finding, type WorkspaceView } from '../rules';
 import { parseArgs, USAGE, UsageError } from './args';
 import { loadConfig } from './config';
 import { collectTargets, type Target } from './files';
-import { applyPreferredFixes, type AppliedFix } from './fix';
+import { applyPreferredFixes, fallbackRoots, type AppliedFix, type FixFailure } from './fix';
 import { diskFileSystem } from './project';
 import { runExposure } from './exposure';
 import { displayPath, formatJson, formatSarif, formatText } from './report';
@@ -33,11 +33,11 @@ export const diskWorkspace: WorkspaceView = {
  * Every target linted together: includes and imports resolved among them and the rest of the
  * disk, each file parsed once, then the deployment rules across all of them.
  */
-export async function lintAllAsync(targets: Target[], config: Config, warn: (m: string) => void, project?: Project): Promise<Finding[]> {
+export async function lintAllAsync(targets: Target[], config: Config, warn: (m: string) => void, project?: Project, roots?: readonly string[]): Promise<Finding[]> {
   const onRuleError = ({ rule, error }: { rule: string; error: unknown }) => warn(`internal error in ${rule}: ${(error as Error)?.message ?? error}`);
   project ??= new Project(diskFileSystem, { onRuleError });
   const files = targets.map((t) => ({ file: t.path, text: t.text, format: t.format }));
-  const { findings } = await lintProject(project, files, { config, workspace: diskWorkspace, onRuleError }, (file) => diskFileSystem.stamp(file));
+  const { findings } = await lintProject(project, files, { config, workspace: diskWorkspace, onRuleError, ...(roots ? { roots } : {}) }, (file) => diskFileSystem.stamp(file));
   return findings;
 }
 
@@ -71,10 +71,15 @@ export function failed(e: unknown, io: Io, warn: (m: string) => void): number {
   return 2;
 }
 
-/** One --fix pass: the preferred fixes applied, the targets read back. */
-function fixPass(findings: Finding[], targets: Target[], applied: AppliedFix[]): Target[] | undefined {
+/** One --fix pass: the preferred fixes applied (only inside `roots`), the targets read back; what failed goes to `failures`. */
+function fixPass(findings: Finding[], targets: Target[], applied: AppliedFix[], roots: readonly string[], failures: FixFailure[]): Target[] | undefined {
   const texts = new Map(targets.map((t) => [t.path, t.text]));
-  const now = applyPreferredFixes(findings, (f) => texts.get(f));
+  // A file that failed once is not tried again: its fixes stay reported.
+  const failedFiles = new Set(failures.filter((f) => !f.refused).map((f) => f.file));
+  const now = applyPreferredFixes(findings.filter((f) => !f.fixes.some((x) => x.preferred && x.edits.some((e) => failedFiles.has(e.file ?? f.file)))), (f) => texts.get(f), { roots });
+  const key = (f: FixFailure) => [f.file, f.rule, f.title, f.reason].join('\0');
+  const known = new Set(failures.map(key));
+  append(failures, now.failures.filter((f) => !known.has(key(f))));
   if (!now.length) return undefined;
   append(applied, now);
   return targets.map((t) => ({ ...t, text: readFileSync(t.path, 'utf8') }));
@@ -82,42 +87,43 @@ function fixPass(findings: Finding[], targets: Target[], applied: AppliedFix[]):
 
 /** The synchronous CLI: every rule's synchronous pass (what the editor shows per keystroke). */
 /** The command line's entry: as `run`, with the asynchronous pass (secretlint) awaited too. */
-export async function runAsync(argv: string[], io: Io): Promise<number> {
+export async function runAsync(argv: string[], given: Io): Promise<number> {
+  // Messages quote paths, parse errors and rule errors: secret-shaped spans are masked there too.
+  const io: Io = { ...given, stderr: (s) => given.stderr(redactText(s)) };
   if (argv[0] === 'exposure') return runExposure(argv.slice(1), io);
   const warn = (m: string) => io.stderr(`portcullis: ${m}\n`);
   try {
     const p = prepare(argv, io, warn);
     if ('code' in p) return p.code;
     let { targets } = p;
-    let findings = await lintAllAsync(targets, p.config, warn);
+    // The project's edge for --fix (fixes leaving it are not offered, nor applied); see fallbackRoots.
+    const roots = p.opts.fix ? fallbackRoots(p.opts.paths, io.cwd) : undefined;
+    let findings = await lintAllAsync(targets, p.config, warn, undefined, roots);
     const applied: AppliedFix[] = [];
+    const failures: FixFailure[] = [];
     if (p.opts.fix) {
-      for (let pass = 0, next; pass < MAX_FIX_PASSES && (next = fixPass(findings, targets, applied)); pass++) {
+      for (let pass = 0, next; pass < MAX_FIX_PASSES && (next = fixPass(findings, targets, applied, roots!, failures)); pass++) {
         targets = next;
-        findings = await lintAllAsync(targets, p.config, warn);
+        findings = await lintAllAsync(targets, p.config, warn, undefined, roots);
       }
+      for (const f of failures) warn(`not fixed ${displayPath(f.file, io.cwd)}: ${f.title} (${f.rule}): ${f.reason}`);
     }
-    return finish(p.opts, findings, targets, applied, io);
+    const code = finish(p.opts, findings, targets, applied, io);
+    return failures.length ? 2 : code;
   } catch (e) {
     return failed(e, io, warn);
   }
 }
 
-/** Fix edits that carry a secret (the line moved into `.env`) are printed masked. */
-function redacted(findings: Finding[]): Finding[] {
-  return findings.map((f) =>
-    f.fixes.some((x) => x.edits.some((e) => e.redacted !== undefined))
-      ? { ...f, fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map(({ redacted, ...e }) => (redacted === undefined ? e : { ...e, newText: redacted })) })) }
-      : f,
-  );
-}
-
 function finish(opts: ReturnType<typeof parseArgs>, all: Finding[], targets: Target[], applied: AppliedFix[], io: Io): number {
-  const findings = redacted(all);
+  // The one masking boundary of the CLI: the run's secrets and every secret-shaped span, in
+  // messages, titles, edits and related messages (--fix has already applied the real edits).
+  const redact = redactor(all);
+  const findings = redact.findings(all);
   if (opts.fix) {
     // Fix messages go to stderr when stdout carries JSON or SARIF.
     const say = opts.format === 'text' ? io.stdout : io.stderr;
-    for (const a of applied) say(`fixed ${displayPath(a.file, io.cwd)}: ${a.title} (${a.rule})\n`);
+    for (const a of applied) say(`fixed ${displayPath(a.file, io.cwd)}: ${redact.text(a.title)} (${a.rule})\n`);
     if (applied.length) say(`${applied.length} fix${applied.length === 1 ? '' : 'es'} applied\n`);
   }
 
@@ -131,11 +137,25 @@ function finish(opts: ReturnType<typeof parseArgs>, all: Finding[], targets: Tar
   return errors > 0 || warnings > opts.maxWarnings ? 1 : 0;
 }
 
+/**
+ * A reader that went away (`portcullis … | head -1`) is not an error: stop writing, exit quietly
+ * with the code the run would have had. Anything else on the streams is still reported.
+ */
+export function quietOnEpipe(stream: NodeJS.WriteStream, onClosed: () => void): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') onClosed();
+    else throw e;
+  });
+}
+
 if (require.main === module) {
+  let stdoutClosed = false;
+  quietOnEpipe(process.stdout, () => (stdoutClosed = true));
+  quietOnEpipe(process.stderr, () => {});
   void runAsync(process.argv.slice(2), {
     cwd: process.cwd(),
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
+    stdout: (s) => void (stdoutClosed || process.stdout.write(s)),
+    stderr: (s) => void (process.stderr.destroyed || process.stderr.write(s)),
     isTTY: !!process.stdout.isTTY && !process.env.NO_COLOR,
   }).then((code) => {
     process.exitCode = code;

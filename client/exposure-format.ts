@@ -5,6 +5,7 @@
  */
 import type { Severity } from '../rules/core/types';
 import type { Place } from '../rules/deployment/facts';
+import { redactor } from '../rules/secrets/redact';
 import type { EntryPoint, Exposure, Hop, Protections, WorstFinding } from '../rules/deployment/exposure-types';
 
 /** A ThemeIcon id: the worst finding's severity, or `pass` when there is none. */
@@ -81,7 +82,10 @@ export function tooltip(title: string, p: Protections, worst: WorstFinding | und
 }
 
 /** The rows of the view, in the order the server gives the entry points. */
-export function rows(exposure: Exposure, relative: (file: string) => string = (f) => f): Row[] {
+export function rows(given: Exposure, relative: (file: string) => string = (f) => f): Row[] {
+  // The server masks the overview already; labels and tooltips are masked again here in case a
+  // server of another version did not (secret-shaped spans: `proxy_pass https://user:PASSWORD@…`).
+  const exposure = redactor().exposure(given);
   const seen = new Set<string>();
   const unique = (id: string) => {
     let out = id;

@@ -10,13 +10,17 @@ import {
   type TextEdit as LspTextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import type { Finding, Fix, Range, Severity, TextEdit } from '../rules';
+import { redactor, type Finding, type Fix, type Range, type Redactor, type Severity, type TextEdit } from '../rules';
 import { fileUri } from './uri';
 
 export const SOURCE = 'portcullis';
 export const FIX_ALL_KIND = 'source.fixAll.portcullis';
 
-/** What travels in `Diagnostic.data`: the code actions are built from this, never from the message. */
+/**
+ * What travels in `Diagnostic.data`: the code actions are built from this, never from the message.
+ * Its fixes are masked like every output (a client may log or show them); the code action
+ * request finds the real fix among the document's current ones by that masked form.
+ */
 export interface DiagnosticData {
   rule: string;
   fixes: Fix[];
@@ -41,7 +45,9 @@ export function ruleDocUri(rule: string, bundleDir: string): string {
   return fileUri(path.join(bundleDir, '..', 'docs', 'rules', `${rule}.md`));
 }
 
-export function toDiagnostic(finding: Finding, doc: DocumentRef, bundleDir: string): Diagnostic {
+/** `redact`: the masking of this publication (built from all of its findings, `redactor(findings)`). */
+export function toDiagnostic(real: Finding, doc: DocumentRef, bundleDir: string, redact: Redactor = redactor([real])): Diagnostic {
+  const finding = redact.finding(real);
   const diagnostic: Diagnostic = {
     range: finding.range,
     severity: SEVERITY[finding.severity] ?? DiagnosticSeverity.Warning,
@@ -125,6 +131,18 @@ export function toWorkspaceEdit(edits: readonly TextEdit[], doc: DocumentRef, en
   return env.documentChanges ? { documentChanges } : { changes };
 }
 
+/**
+ * The real fixes of the current findings, by the masked form `Diagnostic.data` carries (canonical
+ * JSON): the client sends back masked fixes, the edit applied must be the real one.
+ */
+export function realFixes(findings: readonly Finding[], key: (rule: string, fix: Fix) => string): Map<string, Fix> {
+  const redact = redactor(findings);
+  const out = new Map<string, Fix>();
+  for (const f of findings) for (const fix of f.fixes) out.set(key(f.rule, redact.fix(fix)), fix);
+  return out;
+}
+
+/** A quick fix: the title as shown (masked), the edit the real one. */
 export function quickFix(fix: Fix, diagnostic: Diagnostic, edit: WorkspaceEdit): CodeAction {
   return { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred === true, edit };
 }

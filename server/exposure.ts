@@ -1,4 +1,4 @@
-import { buildExposure, ServiceKnowledge, type Config, type Exposure, type Finding } from '../rules';
+import { buildExposure, redactor, ServiceKnowledge, type Config, type Exposure, type Finding } from '../rules';
 import type { Deployment } from './deployment';
 import { append } from '../rules/core/arrays';
 
@@ -14,7 +14,8 @@ export async function exposureOf(deployment: Deployment, config: Config, finding
     .filter((f) => f.services?.length || f.units?.length || f.proxies?.length);
   const findings: Finding[] = [];
   for (const f of facts) append(findings, findingsOf(f.file));
-  return buildExposure(facts, findings, new ServiceKnowledge(config.services));
+  // The view's labels and tooltips quote targets as written: masked like every output.
+  return redactor(findings).exposure(buildExposure(facts, findings, new ServiceKnowledge(config.services)));
 }
 
 /** The findings last published per file, fixes left out (the overview needs where and how bad). */

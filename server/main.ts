@@ -6,6 +6,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createConnection, ProposedFeatures, type Connection } from 'vscode-languageserver/node';
 import { JOB_KEY, runLintJob } from './lint-worker';
 import { startServer } from './server';
+import { redactText } from '../rules';
 
 if (!isMainThread && workerData?.[JOB_KEY]) {
   // This bundle, started as a lint worker for one large document.
@@ -25,7 +26,7 @@ function main(): void {
 
   // Last line of defence: a bug anywhere is logged, never the end of the editor's linting.
   const report = (kind: string) => (error: unknown) => {
-    const text = `Portcullis: ${kind}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+    const text = redactText(`Portcullis: ${kind}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     try {
       connection.console.error(text);
     } catch {

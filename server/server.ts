@@ -17,8 +17,8 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CANDIDATE_GLOBS, candidateByName, collectPreferredEdits, type Finding } from '../rules';
-import { FIX_ALL_KIND, fixAllAction, quickFix, readDiagnosticData, toDiagnostic, toWorkspaceEdit, type DocumentRef, type EditEnvironment } from './convert';
+import { CANDIDATE_GLOBS, candidateByName, collectPreferredEdits, redactor, redactText, type Finding } from '../rules';
+import { FIX_ALL_KIND, fixAllAction, quickFix, readDiagnosticData, realFixes, toDiagnostic, toWorkspaceEdit, type DocumentRef, type EditEnvironment } from './convert';
 import { Deployment } from './deployment';
 import { exposureOf, ShownFindings } from './exposure';
 import { Linter, type LintInputs } from './linter';
@@ -57,7 +57,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   const configs = new ConfigStore({
     settings: (uri) => readSettings(uri),
-    warn: (message) => connection.console.warn(`Portcullis: ${message}`),
+    warn: (message) => connection.console.warn(redactText(`Portcullis: ${message}`)),
   });
   const files = new WorkspaceFiles();
   const deployment = new Deployment(files, {
@@ -67,12 +67,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       watchReferences();
       void connection.sendNotification(EXPOSURE_CHANGED).catch(() => {});
     },
-    error: (message) => connection.console.error(`Portcullis: ${message}`),
+    error: (message) => connection.console.error(redactText(`Portcullis: ${message}`)),
   });
   const linter = new Linter(
     {
-      error: (message) => connection.console.error(message),
-      info: (message) => connection.console.info(message),
+      // Logs quote rule errors and paths: masked as every output is.
+      error: (message) => connection.console.error(redactText(message)),
+      info: (message) => connection.console.info(redactText(message)),
     },
     options.workerScript,
     () => files.openTexts(),
@@ -97,7 +98,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const ref = { uri, file, version: 0 };
       const all = withDeployment(file, findings);
       shown.set(file, all);
-      return connection.sendDiagnostics({ uri, diagnostics: all.map((f) => toDiagnostic(f, ref, options.bundleDir)) });
+      const redact = redactor(all);
+      return connection.sendDiagnostics({ uri, diagnostics: all.map((f) => toDiagnostic(f, ref, options.bundleDir, redact)) });
     },
     project: deployment.project,
     forget: (file) => deployment.removed(file),
@@ -405,7 +407,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const publish = (findings: Finding[]) => {
       const all = withDeployment(now.ref.file, findings);
       shown.set(now.ref.file, all);
-      return connection.sendDiagnostics({ uri, version, diagnostics: all.map((f) => toDiagnostic(f, now.ref, options.bundleDir)) });
+      const redact = redactor(all);
+      return connection.sendDiagnostics({ uri, version, diagnostics: all.map((f) => toDiagnostic(f, now.ref, options.bundleDir, redact)) });
     };
     if (now.excluded) return publish([]);
     // The synchronous rules' findings at once; the asynchronous rules' (and a worker's) when they are in.
@@ -437,15 +440,17 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         const actions: CodeAction[] = [];
 
         if (wanted(CodeActionKind.QuickFix)) {
-          const currentFixes = new Set(current.findings.flatMap((f) => f.fixes.map((fix) => canonicalJson([f.rule, fix]))));
+          // Data carries masked fixes; the real one (same masked form) is what the edit applies.
+          const currentFixes = realFixes(current.findings, (rule, fix) => canonicalJson([rule, fix]));
           for (const diagnostic of params.context.diagnostics) {
             const data = readDiagnosticData(diagnostic);
             if (!data) continue;
             for (const fix of data.fixes) {
               // A fix from an older version's diagnostic would edit the wrong text: only fixes the
               // current version still offers are applied. (Not the range: Neovim 0.7 sends it back in bytes.)
-              if (!currentFixes.has(canonicalJson([data.rule, fix]))) continue;
-              const edit = toWorkspaceEdit(fix.edits, current.ref, env);
+              const real = currentFixes.get(canonicalJson([data.rule, fix]));
+              if (!real) continue;
+              const edit = toWorkspaceEdit(real.edits, current.ref, env);
               if (edit) actions.push(quickFix(fix, diagnostic, edit));
             }
           }
@@ -499,7 +504,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   }
 
   function logFailure(what: string) {
-    return (error: unknown) => connection.console.error(`Portcullis: ${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return (error: unknown) => connection.console.error(redactText(`Portcullis: ${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
   }
 
   documents.listen(connection);

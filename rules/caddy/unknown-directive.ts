@@ -1,3 +1,4 @@
+import { quotedName } from '../secrets/redact';
 import type { Report, Rule } from '../core/types';
 import type { EditTarget } from './edit';
 import { DIRECTIVES, DIRECTIVE_BLOCKS, GLOBAL_OPTIONS, GLOBAL_SUBOPTIONS, MATCHERS, RESPONSE_MATCHERS, SUBDIRECTIVES, didYouMean as suggest } from './directives';
@@ -46,7 +47,7 @@ export const rule: Rule<CaddyModel> = {
           range: ctx.range(at.start, at.end),
           message: `In ${shownPath(source.file, ctx.file)}:${where.start.line + 1}: ${r.message}`,
           fixes: r.fixes!.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, file: source.file })) })),
-          related: [{ file: source.file, range: where, message: `${name.text} written here` }],
+          related: [{ file: source.file, range: where, message: `${quotedName(name.text)} written here` }],
         });
       });
     }
@@ -64,7 +65,7 @@ export const rule: Rule<CaddyModel> = {
           const spliced = slot[2] === undefined ? d.block!.directives : d.block!.directives.find((x) => x.name.text === slot[2])?.block?.directives ?? [];
           for (const x of spliced) {
             if (subs.has(x.name.text) || x.name.text.startsWith('@') || x.name.quote !== '' || x.name.text.includes('{')) continue;
-            reports.push(report(ctx, x.name, `subdirective of ${s.parent!.name.text} (spliced into snippet "${d.args[0].text}")`, didYouMean(x.name.text, subs)));
+            reports.push(report(ctx, x.name, `subdirective of ${s.parent!.name.text} (spliced into snippet "${quotedName(d.args[0].text)}")`, didYouMean(x.name.text, subs)));
           }
         });
       });
@@ -135,11 +136,13 @@ function checkModel(model: CaddyModel, report: Flag) {
   }
 }
 
+// The name comes from the file (maybe one the user never named, through `import`): a word of it
+// only, cut, escaped and masked (rules/secrets/redact.ts).
 function report(ctx: EditTarget, name: Token, what: string, suggestion: string | undefined): Report {
   const hint = suggestion ? ` Did you mean "${suggestion}"?` : ' If it comes from a plugin, this Caddy build must include that plugin.';
   return {
     range: ctx.range(name.start, name.end),
-    message: `Unknown ${what} "${name.text}": Caddy refuses the whole config.${hint}`,
+    message: `Unknown ${what} "${quotedName(name.text)}": Caddy refuses the whole config.${hint}`,
     fixes: suggestion ? [{ title: `Change to "${suggestion}"`, edits: [{ range: ctx.range(name.start, name.end), newText: suggestion }], preferred: true }] : [],
   };
 }

@@ -2,6 +2,7 @@ import { ServiceKnowledge } from '../knowledge/services';
 import { DEFAULT_CONFIG, type Config } from './config';
 import { detectFormat } from './detect';
 import { scanSuppressions, type Suppressions } from './suppress';
+import { isInside } from './paths';
 import { LineIndex, compareRanges } from './text';
 import type { FileFacts } from '../deployment/facts';
 import type { Finding, Format, ProjectView, Range, Report, Rule, RuleContext, SecretCandidate, WorkspaceView } from './types';
@@ -171,7 +172,7 @@ interface Sink {
 
 const documentSink = (doc: ParsedDocument): Sink => ({ file: doc.file, suppressed: (rule, file, line) => file === doc.file && doc.suppressions.isSuppressed(rule, line) });
 
-function collect(doc: Sink, rule: Rule<any>, setting: Config['rules'][string] | undefined, reports: Report[], seen: Set<string>, findings: Finding[]): void {
+function collect(doc: Sink, rule: Rule<any>, setting: Config['rules'][string] | undefined, reports: Report[], seen: Set<string>, findings: Finding[], roots?: readonly string[]): void {
   for (const r of reports) {
     // A node reached through an anchor is reported once, where the user edits it.
     const file = r.file ?? doc.file;
@@ -184,8 +185,10 @@ function collect(doc: Sink, rule: Rule<any>, setting: Config['rules'][string] | 
       file,
       range: r.range,
       message: r.message,
-      fixes: (r.fixes ?? []).map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, file: e.file ?? file })) })),
+      // A fix that would edit a file outside the project is not offered (roots known).
+      fixes: (r.fixes ?? []).map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, file: e.file ?? file })) })).filter((f) => f.edits.every((e) => isInside(roots, e.file))),
       ...(r.related?.length ? { related: r.related } : {}),
+      ...(r.secret ? { secret: r.secret } : {}),
     });
   }
 }
@@ -223,7 +226,7 @@ export function runRules(doc: ParsedDocument, options: LintOptions = {}): Findin
       options.onRuleError?.({ rule: rule.id, error });
       continue;
     }
-    collect(documentSink(doc), rule, setting, reports, seen, findings);
+    collect(documentSink(doc), rule, setting, reports, seen, findings, options.roots);
   }
   return findings.sort(byPlace);
 }
@@ -247,7 +250,7 @@ export async function runAsyncRules(doc: ParsedDocument, options: LintOptions = 
       options.onRuleError?.({ rule: rule.id, error });
       continue;
     }
-    collect(documentSink(doc), rule, setting, reports, seen, findings);
+    collect(documentSink(doc), rule, setting, reports, seen, findings, options.roots);
   }
   return findings.sort(byPlace);
 }
@@ -373,7 +376,7 @@ export function runDeploymentRules(files: readonly DocumentFacts[], options: Lin
       options.onRuleError?.({ rule: rule.id, error });
       continue;
     }
-    collect(sink, rule, setting, reports, seen, findings);
+    collect(sink, rule, setting, reports, seen, findings, options.roots);
   }
   return findings.sort(byPlace);
 }

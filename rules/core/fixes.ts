@@ -11,6 +11,8 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): { text: st
   const skipped: TextEdit[] = [];
   let lastEnd = -1;
   for (const w of withOffsets) {
+    // Two fixes that make the same edit (the same line inserted at one place) make it once.
+    if (kept.some((k) => k.start === w.start && k.end === w.end && k.e.newText === w.e.newText)) continue;
     // Edits that touch are fine; one that overlaps a kept edit is not.
     if (w.start < lastEnd) {
       skipped.push(w.e);
@@ -39,19 +41,35 @@ export function preferredFix(finding: Finding): Fix | undefined {
 export function collectPreferredEdits(findings: readonly Finding[]): { byFile: Map<string, TextEdit[]>; fixes: { finding: Finding; fix: Fix }[] } {
   const byFile = new Map<string, TextEdit[]>();
   const fixes: { finding: Finding; fix: Fix }[] = [];
+  // Syntax repairs first: until a file parses as the tool reads it (a `;` missing after
+  // `proxy_pass`), other fixes' edits land inside the broken statement. Their turn is the next pass.
+  const repairing = new Set(findings.filter((f) => isSyntaxRepair(f)).map((f) => f.file));
   for (const finding of findings) {
     const fix = preferredFix(finding);
     if (!fix) continue;
-    const overlaps = fix.edits.some((e) => (byFile.get(e.file ?? finding.file) ?? []).some((o) => rangesOverlap(o, e)));
+    if (!isSyntaxRepair(finding) && fix.edits.some((e) => repairing.has(e.file ?? finding.file))) continue;
+    // An edit another fix already makes (both insert `proxy_buffering off;` after one line) is shared, not a conflict.
+    const taken = (e: TextEdit) => (byFile.get(e.file ?? finding.file) ?? []).some((o) => sameEdit(o, e));
+    const overlaps = fix.edits.some((e) => !taken(e) && (byFile.get(e.file ?? finding.file) ?? []).some((o) => rangesOverlap(o, e)));
     if (overlaps) continue;
     for (const e of fix.edits) {
       const file = e.file ?? finding.file;
+      if (taken(e)) continue;
       if (!byFile.has(file)) byFile.set(file, []);
       byFile.get(file)!.push({ ...e, file });
     }
     fixes.push({ finding, fix });
   }
   return { byFile, fixes };
+}
+
+function isSyntaxRepair(f: Finding): boolean {
+  return f.rule.endsWith('/syntax-error') && !!preferredFix(f);
+}
+
+/** The same change: one range, one replacement. */
+export function sameEdit(a: TextEdit, b: TextEdit): boolean {
+  return a.newText === b.newText && !before(a.range.start, b.range.start) && !before(b.range.start, a.range.start) && !before(a.range.end, b.range.end) && !before(b.range.end, a.range.end);
 }
 
 function before(a: TextEdit['range']['start'], b: TextEdit['range']['start']): boolean {

@@ -1,6 +1,8 @@
 import { detectFormat } from './detect';
 import { byPlace, documentFacts, lintAsyncFindings, parseDocument, runDeploymentRules, runRules, type DocumentFacts, type LintOptions, type ParsedDocument } from './engine';
 import { bracketClass } from './glob';
+import { compileTree } from './nfa';
+import type { RegexNode } from './regex';
 import { folderOf, normalizePath } from './paths';
 import type { Finding, Format, ProjectView } from './types';
 import { append } from './arrays';
@@ -39,7 +41,7 @@ export class Project implements ProjectView {
   private readonly index = new Map<string, DocumentFacts>();
   /** The files that reference others (few: nginx configs with `include`, Caddyfiles with `import`). */
   private readonly linking = new Map<string, readonly string[]>();
-  private readonly patterns = new Map<string, RegExp>();
+  private readonly patterns = new Map<string, (file: string) => boolean>();
   /** Bumped whenever the index changes: what the deployment rules read. */
   generation = 0;
 
@@ -83,10 +85,10 @@ export class Project implements ProjectView {
       if (!/[*?[]/.test(seg)) {
         for (const dir of current) next.push(join(dir, seg));
       } else {
-        const re = segmentRegExp(seg);
+        const matches = segmentMatcher(seg);
         for (const dir of current) {
           for (const e of this.fs.list(dir) ?? []) {
-            if ((last || e.dir) && re.test(e.name)) next.push(join(dir, e.name));
+            if ((last || e.dir) && matches(e.name)) next.push(join(dir, e.name));
             if (next.length > MAX_GLOB_RESULTS) break;
           }
         }
@@ -168,12 +170,17 @@ export class Project implements ProjectView {
   }
 
   private matches(pattern: string, file: string): boolean {
-    let re = this.patterns.get(pattern);
-    if (!re) {
-      re = new RegExp('^' + pattern.split('/').map((s) => (/[*?[]/.test(s) ? segmentRegExp(s).source.slice(1, -1) : escape(s))).join('/') + '$');
-      this.patterns.set(pattern, re);
+    let test = this.patterns.get(pattern);
+    if (!test) {
+      // Segment by segment: no wildcard crosses a `/`, so the counts must agree.
+      const segments = pattern.split('/').map((s) => (/[*?[]/.test(s) ? segmentMatcher(s) : (name: string) => name === s));
+      test = (f) => {
+        const names = f.split('/');
+        return names.length === segments.length && segments.every((m, i) => m(names[i]));
+      };
+      this.patterns.set(pattern, test);
     }
-    return re.test(file);
+    return test(file);
   }
 }
 
@@ -181,26 +188,32 @@ function join(dir: string, name: string): string {
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** One path segment of a glob(3) pattern: `*`, `?`, `[…]` (`[!…]` negated), `\` escapes. */
-function segmentRegExp(seg: string): RegExp {
-  let re = '';
+/**
+ * One path segment of a glob(3) pattern: `*`, `?`, `[…]` (`[!…]` negated), `\` escapes; run by
+ * the linear matcher (nfa.ts), never as a RegExp built from the pattern.
+ */
+function segmentMatcher(seg: string): (name: string) => boolean {
+  const items: RegexNode[] = [{ kind: 'start' }];
   for (let i = 0; i < seg.length; i++) {
     const c = seg[i];
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '\\' && i + 1 < seg.length) re += escape(seg[++i]);
+    if (c === '*') items.push({ kind: 'repeat', item: NOT_SLASH, min: 0, max: Infinity });
+    else if (c === '?') items.push(NOT_SLASH);
+    else if (c === '\\' && i + 1 < seg.length) items.push({ kind: 'char', c: seg[++i] });
     else if (c === '[') {
       // glob(3): a `]` right after `[` belongs to the class.
       const cls = bracketClass(seg, i, 2);
-      re += cls.re;
+      items.push(cls.node);
       i = cls.end;
-    } else re += escape(c);
+    } else items.push({ kind: 'char', c });
   }
+  items.push({ kind: 'end' });
+  const m = compileTree({ kind: 'seq', items }, { dollarEndOnly: true });
   // As glob(3): a wildcard does not match a leading dot.
-  return new RegExp(`^${seg.startsWith('.') ? '' : '(?!\\.)'}${re}$`);
+  const dotOk = seg.startsWith('.');
+  return (name) => !!m && (dotOk || !name.startsWith('.')) && m.test(name);
 }
+
+const NOT_SLASH: RegexNode = { kind: 'set', set: { has: (ch) => ch !== '/', source: '[^/]' } };
 
 export interface ProjectFile {
   file: string;

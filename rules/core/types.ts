@@ -48,6 +48,8 @@ export interface Report {
   severity?: Severity;
   fixes?: Fix[];
   related?: RelatedLocation[];
+  /** The secret this report is about, exactly (secrets rules): what every output masks. Never serialized. */
+  secret?: string;
 }
 
 export interface Finding {
@@ -59,6 +61,8 @@ export interface Finding {
   message: string;
   fixes: Fix[];
   related?: RelatedLocation[];
+  /** From `Report.secret`: the adapters' redactor (rules/secrets/redact.ts) masks it and drops the field. */
+  secret?: string;
 }
 
 export interface RuleContext {

@@ -1,6 +1,6 @@
 import type { Report, Rule } from '../core/types';
 import { hasInterpolation, type ComposeModel, type RNode } from '../compose/model';
-import { joinPath, splitPath } from '../core/paths';
+import { isInside, joinPath, splitPath } from '../core/paths';
 import { gitignoresAbove, ignoreEdit, isIgnored } from './gitignore';
 
 /**
@@ -20,12 +20,13 @@ export const rule: Rule<ComposeModel> = {
     const defaultEnv = joinPath(dir, '.env');
     const reports: Report[] = [];
     const check = (absFile: string, span: readonly [number, number], message: string) => {
-      if (ws.read(absFile) === undefined) return;
-      const files = gitignoresAbove(absFile, ws);
-      if (isIgnored(absFile, ws, files)) return;
-      const edit = ignoreEdit(absFile, ws, dir, files);
-      const where = edit.file ? displayName(edit.file, dir) : '.gitignore';
-      reports.push({ range: ctx.range(span[0], span[1]), message, fixes: [{ title: `Add ${edit.newText.trim()} to ${where}`, edits: [edit], preferred: true }] });
+      // Outside the project: not read (and so not reported), never written.
+      if (!isInside(ctx.roots, absFile) || ws.read(absFile) === undefined) return;
+      const files = gitignoresAbove(absFile, ws, ctx.roots);
+      if (isIgnored(absFile, ws, files, ctx.roots)) return;
+      const edit = ignoreEdit(absFile, ws, dir, files, ctx.roots);
+      const where = edit?.file ? displayName(edit.file, dir) : '.gitignore';
+      reports.push({ range: ctx.range(span[0], span[1]), message, fixes: edit ? [{ title: `Add ${edit.newText.trim()} to ${where}`, edits: [edit], preferred: true }] : [] });
     };
 
     let namesDefault = false;

@@ -1,4 +1,5 @@
 import type { RuleContext } from '../core/types';
+import { compileRegex, type CompiledRegex } from '../core/nfa';
 import { classifyAddress, type ServiceInfo, type ServiceKnowledge } from '../knowledge/services';
 import { Ctx } from './directives';
 import { isHarmlessInclude, resolution } from './includes';
@@ -353,12 +354,20 @@ export function locationMatch(d: Directive): LocationMatch | undefined {
   return { kind: 'prefix', uri: a };
 }
 
-function regexMatches(m: LocationMatch, path: string): boolean {
-  try {
-    return new RegExp(m.uri, m.kind === 'regex-i' ? 'i' : '').test(path);
-  } catch {
-    return false;
+/** Each regex location's matcher, compiled once; null when the matcher cannot represent it. */
+const compiled = new WeakMap<Directive, CompiledRegex | null>();
+
+/**
+ * Whether a regex location matches `path`: never through JavaScript's backtracking RegExp (a
+ * user's `^(.*)(.*)…X$` would hang the linter), but the linear matcher; undefined when unknown.
+ */
+function regexMatches(l: Directive, m: LocationMatch, path: string): boolean | undefined {
+  let re = compiled.get(l);
+  if (re === undefined) {
+    re = compileRegex(m.uri, m.kind === 'regex-i') ?? null;
+    compiled.set(l, re);
   }
+  return re ? re.test(path) : undefined;
 }
 
 /**
@@ -376,7 +385,7 @@ interface LocationIndex {
   /** The distinct lengths of prefix URIs and of required starts, longest first: the only cuts of a path worth looking up. */
   prefixLengths: number[];
   startLengths: number[];
-  answers: Map<string, { location?: Directive; final: boolean }>;
+  answers: Map<string, { location?: Directive; final: boolean; unknown?: boolean }>;
 }
 
 const locationIndexes = new WeakMap<readonly Directive[], LocationIndex>();
@@ -410,7 +419,8 @@ function locationIndex(locations: readonly Directive[]): LocationIndex {
     if ((m.kind === 'prefix' || m.kind === 'noregex') && !index.prefix.has(m.uri)) index.prefix.set(m.uri, l);
     if (m.kind === 'regex' || m.kind === 'regex-i') {
       const n = index.regexes.push({ l, m }) - 1;
-      const start = requiredStart(m.uri);
+      // One the matcher cannot read is always a candidate: it makes the answer unknown, as before.
+      const start = regexMatches(l, m, '') === undefined ? '' : requiredStart(m.uri);
       const key = m.kind === 'regex-i' ? lowerAscii(start) : start;
       if (!key) index.free.push(n);
       else {
@@ -428,7 +438,7 @@ function locationIndex(locations: readonly Directive[]): LocationIndex {
 }
 
 /** The location nginx picks for `path` among `locations` (exact, longest prefix, ^~, nested, then regexes in order). */
-export function findLocation(locations: readonly Directive[], path: string, depth = 0): { location?: Directive; final: boolean } {
+export function findLocation(locations: readonly Directive[], path: string, depth = 0): { location?: Directive; final: boolean; unknown?: boolean } {
   if (depth > 64) return { final: false };
   const index = locationIndex(locations);
   const known = index.answers.get(path);
@@ -438,7 +448,7 @@ export function findLocation(locations: readonly Directive[], path: string, dept
   return answer;
 }
 
-function pickLocation(index: LocationIndex, path: string, depth: number): { location?: Directive; final: boolean } {
+function pickLocation(index: LocationIndex, path: string, depth: number): { location?: Directive; final: boolean; unknown?: boolean } {
   const exact = index.exact.get(path);
   if (exact) return { location: exact, final: true };
   // The longest prefix: the path's own prefixes, longest first.
@@ -448,7 +458,7 @@ function pickLocation(index: LocationIndex, path: string, depth: number): { loca
     best = index.prefix.get(path.slice(0, k));
     if (best) break;
   }
-  let inner: { location?: Directive; final: boolean } | undefined;
+  let inner: { location?: Directive; final: boolean; unknown?: boolean } | undefined;
   if (best) {
     inner = findLocation(best.block!.children, path, depth + 1);
     if (inner.final) return inner;
@@ -469,9 +479,12 @@ function pickLocation(index: LocationIndex, path: string, depth: number): { loca
       if (n === previous) continue;
       previous = n;
       const { l, m } = index.regexes[n];
-      if (regexMatches(m, path)) {
+      const matches = regexMatches(l, m, path);
+      // A regex the matcher cannot read may or may not take the path: nobody knows which location wins.
+      if (matches === undefined) return { final: true, unknown: true };
+      if (matches) {
         const nested = findLocation(l.block!.children, path, depth + 1);
-        return { location: nested.final || nested.location ? nested.location : l, final: true };
+        return { location: nested.final || nested.location ? nested.location : l, final: true, unknown: nested.unknown };
       }
     }
   }

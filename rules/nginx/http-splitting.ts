@@ -1,6 +1,7 @@
 import type { Report, Rule } from '../core/types';
 import { locationMatch, scopeChain } from './analysis';
 import { named, type Directive, type NginxModel } from './model';
+import { namedGroups } from './regex';
 
 /** Variables nginx fills with the decoded URI, where %0d%0a has become a real line break. */
 const DECODED = /^(uri|document_uri)$/;
@@ -94,8 +95,11 @@ function regexSource(d: Directive): { re: string; fromIf: boolean } | undefined 
 
 function isNamedCapture(d: Directive, name: string): boolean {
   const source = regexSource(d);
-  return !!source && new RegExp(`\\(\\?P?<${name}>`).test(source.re);
+  return !!source && namedGroups(source.re).has(name);
 }
+
+/** A named group's opening, tried at one position (sticky: no scan of the rest). */
+const NAMED = /\(\?P?<(\w+)>/y;
 
 /** The body of capture `name` (a number or a name) of a regex. */
 function group(re: string, name: string): string | undefined {
@@ -106,7 +110,8 @@ function group(re: string, name: string): string | undefined {
       continue;
     }
     if (re[i] !== '(') continue;
-    const named = /^\(\?P?<(\w+)>/.exec(re.slice(i));
+    NAMED.lastIndex = i;
+    const named = NAMED.exec(re);
     if (re[i + 1] === '?' && !named) continue;
     count++;
     if (named ? named[1] !== name && String(count) !== name : String(count) !== name) continue;
@@ -122,10 +127,30 @@ function group(re: string, name: string): string | undefined {
 
 /** Whether a regex fragment can match "\n": \W, \s, \D, a negated class without \n (and "." in map). */
 function canHoldLineBreak(body: string, dotMatches: boolean): boolean {
+  // One pass (a user's fragment can be long: no RegExp scanning it from every `[`).
   // nginx turns \n in a word into a real line feed before PCRE sees it: both spellings exclude it.
-  for (const cls of body.matchAll(/\[\^((?:\\.|[^\]])*)\]/g)) if (!/\\n|\n/.test(cls[1])) return true;
-  if (/\\[WsD]/.test(body)) return true;
-  return dotMatches && /(^|[^\\])\./.test(body.replace(/\[[^\]]*\]/g, ''));
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '\\') {
+      if (/[WsD]/.test(body[++i] ?? '')) return true;
+    } else if (c === '[') {
+      const negated = body[i + 1] === '^';
+      let excludesLineFeed = false;
+      let j = i + (negated ? 2 : 1);
+      for (; j < body.length && body[j] !== ']'; j++) {
+        if (body[j] === '\n') excludesLineFeed = true;
+        else if (body[j] === '\\') {
+          j++;
+          if (body[j] === 'n') excludesLineFeed = true;
+          else if (/[WsD]/.test(body[j] ?? '')) return true;
+        }
+      }
+      if (j >= body.length) return false;
+      if (negated && !excludesLineFeed) return true;
+      i = j;
+    } else if (c === '.' && dotMatches) return true;
+  }
+  return false;
 }
 
 function setValue(model: NginxModel, d: Directive, name: string): string | undefined {

@@ -1,4 +1,5 @@
 import type { RuleContext, TextEdit } from '../core/types';
+import { isReference, isSecretName, looksLikeSecret, mask } from '../secrets/detect';
 import { insertBefore } from './edit';
 import type { Directive, NginxModel } from './model';
 
@@ -45,5 +46,19 @@ export function droppedByRedefinition(model: NginxModel, name: string, inheritSw
 
 /** Copies the dropped outer lines into the nested level, before its own first one. */
 export function copyDropped(ctx: RuleContext, d: Dropped): TextEdit {
-  return insertBefore(ctx, d.first, d.dropped.map((x) => ctx.text.slice(x.start, x.end)));
+  const edit = insertBefore(ctx, d.first, d.dropped.map((x) => ctx.text.slice(x.start, x.end)));
+  // A copied `X-Api-Key <key>` carries the key: outputs show this form (the adapters' redactor
+  // masks the run's secrets too; this holds even with the secrets rule turned off).
+  const shown = insertBefore(ctx, d.first, d.dropped.map((x) => maskedLine(ctx, x)));
+  return shown.newText === edit.newText ? edit : { ...edit, redacted: shown.newText };
+}
+
+/** The directive's text with a secret-named header's literal value masked. */
+function maskedLine(ctx: RuleContext, x: Directive): string {
+  const value = x.args[1];
+  const text = ctx.text.slice(x.start, x.end);
+  if (!value || !isSecretName(x.args[0].value) || isReference(value.value) || !looksLikeSecret(value.value)) return text;
+  const from = value.start - x.start + (value.quote ? 1 : 0);
+  const to = value.end - x.start - (value.quote ? 1 : 0);
+  return text.slice(0, from) + mask(text.slice(from, to)) + text.slice(to);
 }

@@ -1,5 +1,6 @@
 import type { RuleContext, SecretCandidate } from '../core/types';
 import { named, type NginxModel, type Word } from './model';
+import { hasUrlCredentials } from '../core/scan';
 
 /**
  * nginx's secret candidates for secrets/hardcoded-secret: header values (`proxy_set_header`,
@@ -51,7 +52,7 @@ export function nginxSecretCandidates(model: NginxModel, _ctx: RuleContext): Sec
       if (!e.args[0]?.value.includes('$')) add(result, e.args[0], 'other');
     }
   }
-  for (const d of named(model, 'proxy_pass')) if (d.args[0] && /:\/\/[^/@\s]+:[^/@\s]+@/.test(d.args[0].value)) add(undefined, d.args[0], 'url');
+  for (const d of named(model, 'proxy_pass')) if (d.args[0] && hasUrlCredentials(d.args[0].value)) add(undefined, d.args[0], 'url');
   return out;
 }
 

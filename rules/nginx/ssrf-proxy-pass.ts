@@ -1,6 +1,7 @@
 import type { Report, Rule } from '../core/types';
 import { enclosing, locationMatch, scopeChain } from './analysis';
 import { named, type Directive, type NginxModel } from './model';
+import { namedGroups } from './regex';
 
 /** Variables whose value the client chooses. */
 const CLIENT = /^(arg_\w+|http_\w+|cookie_\w+|args|query_string|request_body|remote_user|\d+)$/;
@@ -58,7 +59,7 @@ function firstPathStart(s: string): number {
 function captureOf(location: Directive | undefined, name: string): boolean {
   const m = location && locationMatch(location);
   if (!m || (m.kind !== 'regex' && m.kind !== 'regex-i')) return false;
-  return /^\d$/.test(name) || new RegExp(`\\(\\?P?<${name}>`).test(m.uri);
+  return /^\d$/.test(name) || namedGroups(m.uri).has(name);
 }
 
 function setValue(model: NginxModel, d: Directive, name: string): string | undefined {

@@ -1,3 +1,4 @@
+import { quotedName } from '../secrets/redact';
 import type { Fix, Report, Rule } from '../core/types';
 import { didYouMean } from './directives';
 import type { NginxModel } from './model';
@@ -23,7 +24,8 @@ export const rule: Rule<NginxModel> = {
       const fixes: Fix[] = guess ? [{ title: `Change to "${guess}"`, edits: [{ range: ctx.range(d.nameWord.start, d.nameWord.end), newText: guess }], preferred: true }] : [];
       reports.push({
         range: ctx.range(d.nameWord.start, d.nameWord.end),
-        message: `Unknown directive "${d.name}"${guess ? `: did you mean "${guess}"?` : ''}`,
+        // A word of the file only, cut, escaped, masked: an included file may be anything.
+        message: `Unknown directive "${quotedName(d.name)}"${guess ? `: did you mean "${guess}"?` : ''}`,
         fixes,
       });
     }

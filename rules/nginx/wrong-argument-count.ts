@@ -1,3 +1,4 @@
+import { quotedName } from '../secrets/redact';
 import type { Report, Rule, RuleContext } from '../core/types';
 import { specsOf } from './directives';
 import type { Directive, NginxModel } from './model';
@@ -19,7 +20,8 @@ export const rule: Rule<NginxModel> = {
       if (lost) {
         reports.push({
           range: ctx.range(lost.start, lost.end),
-          message: `Missing ";" after "${ctx.text.slice(lost.start, lost.end)}": the next line is read as more arguments (${found})`,
+          // The word is the file's: cut, escaped and masked like any name quoted from a file.
+          message: `Missing ";" after "${quotedName(ctx.text.slice(lost.start, lost.end), false)}": the next line is read as more arguments (${found})`,
           fixes: [{ title: 'Add ";"', edits: [{ range: ctx.range(lost.end, lost.end), newText: ';' }], preferred: true }],
         });
         continue;

@@ -2,6 +2,7 @@
  * What makes a value a secret: the key formats we know ourselves (the AI providers secretlint
  * lacks), secret-looking names, the values that are never secrets, and masking.
  */
+import { authorities, hasUrlCredentials } from '../core/scan';
 
 export interface KeyFormat {
   provider: string;
@@ -118,7 +119,8 @@ export function looksLikeSecret(value: string): boolean {
   if (/^(true|false|yes|no|on|off)$/i.test(v)) return false;
   if (/\s/.test(v) && /^[A-Za-z,.'!?;:()-]+(\s+[A-Za-z,.'!?;:()-]+)+$/.test(v)) return false;
   if (/^(\/|\.\.?\/|~\/|[A-Za-z]:\\)/.test(v)) return false;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && !/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]+@/i.test(v)) return false;
+  // The first `://` is the scheme's: its authority decides (a scanner: no `[^/@\s]*:` backtracking).
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && !hasUrlCredentials(v, 0, authorities(v).next().value)) return false;
   if (/^[A-Z][a-z]+(-[A-Z][a-z]+)+$/.test(v) || /^[a-z]+(-[a-z]+)+$/.test(v)) return false;
   if (entropy(v) >= 3) return true;
   return v.length >= 16 && /[A-Za-z]/.test(v) && /\d/.test(v);

@@ -2,6 +2,7 @@ import type { CrossFormatModel } from '../core/engine';
 import type { Fix, Report, Rule, RuleContext, SecretCandidate, TextEdit } from '../core/types';
 import { splitPath } from '../core/paths';
 import { appendLine, ignoreEdit, isIgnored } from '../deployment/gitignore';
+import { urlPasswordSpan } from '../core/scan';
 import { findKeys, isPlaceholder, isReference, isSecretName, looksLikeSecret, mask } from './detect';
 import { describeHit, scanWithSecretlint } from './secretlint';
 
@@ -74,13 +75,12 @@ function isFileSetting(c: SecretCandidate): boolean {
 
 /** The literal password of `scheme://user:password@host`, by offsets into the value. */
 function urlPassword(value: string): { start: number; end: number } | undefined {
-  if (!value.includes('://')) return undefined;
-  const m = /[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@/\s]+)@/i.exec(value);
-  if (!m) return undefined;
-  const pw = m[1];
+  // A scanner, not a RegExp: `[a-z]+://` tried at every position of `aaaa…a://` is quadratic.
+  const span = urlPasswordSpan(value);
+  if (!span) return undefined;
+  const pw = value.slice(span.start, span.end);
   if (pw.length < 4 || isReference(pw) || isPlaceholder(pw)) return undefined;
-  const start = m.index + m[0].length - 1 - pw.length;
-  return { start, end: start + pw.length };
+  return span;
 }
 
 function report(format: CrossFormatModel['format'], ctx: RuleContext, c: SecretCandidate | undefined, start: number, end: number, what: string, severity?: 'error', fixSpan: [number, number] = [start, end], suffix = '', secret = ctx.text.slice(start, end)): Report {
@@ -92,6 +92,8 @@ function report(format: CrossFormatModel['format'], ctx: RuleContext, c: SecretC
     // The value is masked here and everywhere: a message travels to logs, CI output and screenshots.
     message: `Hardcoded ${what}${where} (${mask(secret)}): ${ADVICE[format]}`,
     fixes: fix ? [fix] : [],
+    // What the adapters mask in every output (the value moved into `.env`, a copied header).
+    secret,
   };
 }
 
@@ -117,7 +119,12 @@ function moveFix(ctx: RuleContext, c: SecretCandidate, start: number, end: numbe
     }
     if (m.gitignore) {
       const ws = ctx.workspace ?? { read: () => undefined };
-      if (!isIgnored(m.envFile, ws)) edits.push(ignoreEdit(m.envFile, ws, splitPath(m.envFile).dir));
+      if (!isIgnored(m.envFile, ws, undefined, ctx.roots)) {
+        const ignore = ignoreEdit(m.envFile, ws, splitPath(m.envFile).dir, undefined, ctx.roots);
+        // No .gitignore inside the project can take it: the value stays where it is.
+        if (!ignore) return undefined;
+        edits.push(ignore);
+      }
     }
   }
   edits.unshift({ range: ctx.range(start, end), newText: m.reference(variable) }, ...(m.extraEdits ?? []));
@@ -140,9 +147,12 @@ function chooseVariable(base: string, value: string, existing: Map<string, strin
 export function parseDotenv(text: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*$/.exec(line);
+    // The name by an anchored RegExp, the value by trim(): `\s*(.*?)\s*$` is quadratic on long runs of spaces.
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=/.exec(line);
     if (!m) continue;
-    let v = m[2];
+    let v = line.slice(m[0].length).trim();
+    // `.` stopped at these: such a line was no assignment.
+    if (/[\r\u2028\u2029]/.test(v)) continue;
     if (/^'.*'$/.test(v)) v = v.slice(1, -1);
     else if (/^".*"$/.test(v)) v = v.slice(1, -1).replace(/\\(["\\$])/g, '$1');
     out.set(m[1], v);

@@ -1,4 +1,5 @@
 import type { RuleContext, SecretCandidate, SecretMove, TextEdit } from '../core/types';
+import { folderOf } from '../core/paths';
 import { variableName } from '../secrets/detect';
 import { envAssignments, insertLinesAfterHeader } from './edit';
 import { literalSpan, type Assignment, type Section, type SystemdModel, type Word } from './model';
@@ -36,15 +37,29 @@ export function systemdSecretCandidates(model: SystemdModel, ctx: RuleContext): 
 }
 
 /**
- * Where a unit's moved secrets live: beside its drop-ins, in the administrator's unit folder
- * (`/etc/systemd/system/<unit>.d/secrets.env`, or under `~/.config/systemd/user/` for a user
- * unit) — root-only like the units, and not a `.conf`, so systemd never reads it as a drop-in.
- * Undefined when the file does not name its unit (a lone `override.conf`).
+ * Where a unit's moved secrets go. The file is written beside the unit, inside the project:
+ * `<unit's folder>/<unit>.d/secrets.env` (for a drop-in, its own `<unit>.d/` folder), so the fix
+ * never writes where the unit is installed on the machine running it. `EnvironmentFile=` names
+ * where that file is once the unit folder is installed: a unit kept under `…/etc/systemd/system/`
+ * (or `lib/`, `usr/lib/`, `run/`) in a repository, that path from `/etc` on; a user unit, its own
+ * folder; any other, `/etc/systemd/system/<unit>.d/secrets.env` — root-only like the units, and
+ * not a `.conf`, so systemd never reads it as a drop-in. Undefined when the file does not name its
+ * unit (a lone `override.conf`).
  */
 export function envFilePath(model: SystemdModel): string | undefined {
+  return envFileTarget(model)?.written;
+}
+
+/** Where the env file is written (beside the unit) and the path the installed unit reads it from. */
+export function envFileTarget(model: SystemdModel): { written: string; installed: string } | undefined {
   if (!model.unitName) return undefined;
-  const user = /^(.*\/systemd\/user)\//.exec(model.file.replace(/\\/g, '/'));
-  return `${user ? user[1] : '/etc/systemd/system'}/${model.unitName}.d/secrets.env`;
+  const file = model.file.replace(/\\/g, '/');
+  const folder = folderOf(model.dropIn ? folderOf(file) : file);
+  const written = `${folder}/${model.unitName}.d/secrets.env`;
+  const user = /^(.*\/systemd\/user)\//.exec(file);
+  const system = /(\/(?:etc|run|lib|usr\/lib|usr\/local\/lib)\/systemd\/system)\//.exec(file);
+  const unitDir = user ? user[1] : system ? system[1] : '/etc/systemd/system';
+  return { written, installed: `${unitDir}/${model.unitName}.d/secrets.env` };
 }
 
 function candidate(name: string | undefined, word: Word, from: number, where: SecretCandidate['where']): SecretCandidate {
@@ -68,17 +83,20 @@ interface Mover {
 }
 
 function mover(model: SystemdModel, ctx: RuleContext): Mover | undefined {
-  const envFile = envFilePath(model);
-  if (!envFile) return undefined;
+  const target = envFileTarget(model);
+  if (!target) return undefined;
+  const { written: envFile, installed } = target;
   // `-` before the path only makes a missing file no error.
-  const listed = model.assignments.some((x) => x.key === 'EnvironmentFile' && x.section?.accepted && x.value.replace(/^-/, '') === envFile);
+  const listed = model.assignments.some((x) => x.key === 'EnvironmentFile' && x.section?.accepted && [installed, envFile].includes(x.value.replace(/^-/, '')));
+  // The title says where the file is written when that is not where the unit will read it.
+  const beside = envFile === installed ? '' : ` (written beside the unit: ${relativeToUnit(model, envFile)})`;
   const lines = new Map<Section, readonly TextEdit[]>();
   // Flags repeat (`--model`, `--port` on every command): each named once.
   const variables = new Map<string | undefined, string>();
   return {
     envFile,
-    wordTitle: (v) => `Move ${v} to EnvironmentFile=${envFile}`,
-    argTitle: (v) => `Replace with \${${v}} and move the value to EnvironmentFile=${envFile}`,
+    wordTitle: (v) => `Move ${v} to EnvironmentFile=${installed}${beside}`,
+    argTitle: (v) => `Replace with \${${v}} and move the value to EnvironmentFile=${installed}${beside}`,
     variable(flag) {
       let v = variables.get(flag);
       if (v === undefined) variables.set(flag, (v = variableName(flag ?? `${model.unitName!.replace(/@?\.[a-z]+$/, '')}_secret`)));
@@ -88,10 +106,17 @@ function mover(model: SystemdModel, ctx: RuleContext): Mover | undefined {
       const section = a.section;
       if (listed || !section) return NO_EDITS;
       let edits = lines.get(section);
-      if (!edits) lines.set(section, (edits = [insertLinesAfterHeader(ctx, model, section, [`EnvironmentFile=${envFile}`])]));
+      if (!edits) lines.set(section, (edits = [insertLinesAfterHeader(ctx, model, section, [`EnvironmentFile=${installed}`])]));
       return edits;
     },
   };
+}
+
+/** The env file's path from the unit's folder (`ollama.service.d/secrets.env`). */
+function relativeToUnit(model: SystemdModel, envFile: string): string {
+  const file = model.file.replace(/\\/g, '/');
+  const base = folderOf(model.dropIn ? folderOf(file) : file);
+  return envFile.startsWith(base + '/') ? envFile.slice(base.length + 1) : envFile;
 }
 
 const NO_EDITS: readonly TextEdit[] = [];

@@ -1,3 +1,4 @@
+import { quotedName } from '../secrets/redact';
 import type { Fix, Report, Rule, RuleContext } from '../core/types';
 import { edit, removeAssignment } from './edit';
 import { afterHeader, sectionsFor, type Assignment, type Section, type SystemdModel } from './model';
@@ -18,7 +19,9 @@ export const rule: Rule<SystemdModel> = {
       // A section of another unit type is no misspelling: the setting is in the wrong kind of file.
       const [name] = SETTINGS.has(section.name) ? [] : nearest(section.name, accepted);
       const kind = model.unitType ? `a .${model.unitType} unit` : 'a unit';
-      const what = SETTINGS.has(section.name) ? `${kind} has no [${section.name}] section` : `unknown section [${section.name}]`;
+      // Names from the file are shown cut, escaped and masked (a pasted key is not quoted whole).
+      const shown = quotedName(section.name, false);
+      const what = SETTINGS.has(section.name) ? `${kind} has no [${shown}] section` : `unknown section [${shown}]`;
       reports.push({
         range: ctx.range(section.start, section.end),
         message: `${cap(what)}: systemd ignores it and every setting in it.${name ? ` Did you mean [${name}]?` : ''}`,
@@ -39,7 +42,7 @@ export const rule: Rule<SystemdModel> = {
       if (!names) suggestions.set(lookup, (names = nearest(a.key, KEYS.get(section.name) ?? [])));
       reports.push({
         range,
-        message: `Unknown setting ${a.key}= in [${section.name}]: systemd ignores it.${names.length ? ` Did you mean ${names.map((n) => `${n}=`).join(' or ')}?` : ''}`,
+        message: `Unknown setting ${quotedName(a.key)}= in [${quotedName(section.name, false)}]: systemd ignores it.${names.length ? ` Did you mean ${names.map((n) => `${n}=`).join(' or ')}?` : ''}`,
         fixes: names.map((n, i): Fix => ({ title: `Change to ${n}=`, edits: [edit(ctx, a.keyStart, a.keyEnd, n)], preferred: i === 0 })),
       });
     }

@@ -209,7 +209,9 @@ describe('cli --fix writing', () => {
     const dir = project({ 'a.conf': 'secret\n', blocker: 'a file, not a folder' });
     const file = join(dir, 'a.conf');
     const dest = join(dir, 'blocker', 'secrets.env');
-    assert.throws(() => applyPreferredFixes([finding(file, dest)], (f) => (f === file ? 'secret\n' : undefined)));
+    const done = applyPreferredFixes([finding(file, dest)], (f) => (f === file ? 'secret\n' : undefined));
+    assert.equal(done.length, 0);
+    assert.deepEqual(done.failures.map((f) => [f.file, f.reason]), [[dest, `${join(dir, 'blocker')} is not a folder: not written`]]);
     assert.equal(readFileSync(file, 'utf8'), 'secret\n');
   });
 });

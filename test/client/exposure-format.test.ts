@@ -131,6 +131,14 @@ describe('exposure view text', () => {
     );
   });
 
+  it('masks a password in a target in labels and tooltips, even when the server did not', () => {
+    const target = 'https://bob:s3cr3tPassw0rd@db.internal';
+    const leaky: Exposure = { entries: [{ ...caddy, hops: [{ ...caddy.hops[1], target, reaches: target }] }] };
+    const [hop] = rows(leaky, (f) => f)[0].children;
+    assert.equal(hop.label, '* → https://bob:s3cr…0rd@db.internal');
+    assert.doesNotMatch(hop.tooltip, /s3cr3tPassw0rd/);
+  });
+
   it('gives every row an id unique in the tree and stable across refreshes', () => {
     const twice: Exposure = { entries: [caddy, caddy, compose] };
     const ids = rows(twice).flatMap((r) => [r.id, ...r.children.map((c) => c.id)]);

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -91,6 +91,8 @@ describe('secrets: fixed compose files stay valid for docker-compose', { skip: !
       const dir = mkdtempSync(join(root, 'corpus-'));
       const file = join(dir, 'docker-compose.yml');
       copyFileSync(join(corpus, name), file);
+      // The corpus is read-only, and so its copies: --fix refuses a read-only file (it is the user's word).
+      chmodSync(file, 0o644);
       const lint = async () => (await lintTextAsync(file, readFileSync(file, 'utf8'), { format: 'compose', workspace: diskWorkspace })).findings.filter((f) => f.rule === RULE);
       let findings = await lint();
       if (!findings.length) continue;

@@ -100,7 +100,8 @@ function cases(): Case[] {
     {
       name: 'unit kept in a repository',
       file: '/work/project/deploy/litellm.service',
-      envFile: '/etc/systemd/system/litellm.service.d/secrets.env',
+      // Written beside the unit (EnvironmentFile= names /etc/systemd/system/litellm.service.d/secrets.env, where it is installed).
+      envFile: '/work/project/deploy/litellm.service.d/secrets.env',
       text: lines('[Unit]', 'Description=LiteLLM proxy', 'After=network-online.target', '', '[Service]', 'User=litellm', ...service.filter((l) => l !== 'ExecStart='), 'Restart=always', '', '[Install]', 'WantedBy=multi-user.target'),
       expected,
     },

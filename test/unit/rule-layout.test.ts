@@ -46,6 +46,13 @@ describe('rule layout', () => {
     }
   });
 
+  it('rules/core imports no format (dependencies point one way)', () => {
+    for (const f of readdirSync(join(root, 'rules', 'core')).filter((n) => n.endsWith('.ts'))) {
+      const source = readFileSync(join(root, 'rules', 'core', f), 'utf8');
+      assert.doesNotMatch(source, /from ['"]\.\.\/(compose|nginx|caddy|systemd|secrets)\//, `rules/core/${f}`);
+    }
+  });
+
   it('rules/ imports nothing of vscode or LSP', () => {
     const walk = (dir: string): string[] =>
       readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));

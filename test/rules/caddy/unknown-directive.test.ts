@@ -126,5 +126,14 @@ describe(`${RULE}: servers options, import blocks and fragments`, () => {
     assert.deepEqual(f.related, [{ ...at(files, '/w/common.caddy', 'heder'), message: 'heder written here' }]);
     await assertWorkspaceFixWorks(files, RULE, undefined, { [CADDYFILE]: files[CADDYFILE], '/w/common.caddy': lines('encode gzip', 'header -Server') });
   });
+  it('quotes only the first word of an imported line, cut, escaped, masked: a credentials file is not printed', async () => {
+    const key = 'sk-or-v1-' + 'a1b2c3d4'.repeat(8);
+    const shown: string[] = [];
+    for (const line of ['https://bob:hunter2hunter2@github.com', `${key} tail`, 'x'.repeat(60), 'a\x1bb more words']) {
+      const files = { [CADDYFILE]: lines('a.example.com {', '\timport creds', '}'), '/w/creds': lines('encode gzip', line) };
+      for (const f of await findingsOf(files, RULE)) shown.push(f.message.replace(/^In creds:2: Unknown directive "(.*)": .*$/, '$1'));
+    }
+    assert.deepEqual(shown, ['https….com', 'sk-or…c3d4', 'x'.repeat(40) + '…', 'a\\x1bb']);
+  });
 });
 

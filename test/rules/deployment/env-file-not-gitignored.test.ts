@@ -94,4 +94,33 @@ describe(RULE, () => {
     assert.equal(at({ '/r/.gitignore': '# .env\n\\#.env' }), false);
     assert.equal(at({}), false);
   });
+
+  describe('with the project root known (roots)', () => {
+    const checkIn = (text: string, ws: ReturnType<typeof workspace>, roots = ['/work/project']) =>
+      lintText(FILE, text, { workspace: ws, roots, onRuleError: ({ error }) => { throw error; } }).findings.filter((f) => f.rule === RULE);
+
+    it('a .gitignore above the root is not read nor written: the root gets one', () => {
+      const ws = workspace({ '/work/project/.env': 'A=1\n', '/work/.gitignore': '.env\n' });
+      const text = lines('services:', '  app:', '    image: example/app:1');
+      const [f] = checkIn(text, ws);
+      assert.ok(f, 'the .gitignore above the root does not count: git in the project does not read it');
+      assert.deepEqual(f.fixes[0].edits, [{ file: '/work/project/.gitignore', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '.env\n' }]);
+    });
+
+    it('a compose file in a subfolder with no closer .gitignore: the root one, with the path from the root', () => {
+      const ws = workspace({ '/work/project/deploy/app.env': 'B=2\n', '/work/project/.gitignore': 'dist/\n' });
+      const text = lines('services:', '  app:', '    image: example/app:1', '    env_file: app.env');
+      const found = lintText('/work/project/deploy/compose.yaml', text, { workspace: ws, roots: ['/work/project'] }).findings.filter((f) => f.rule === RULE);
+      assert.equal(found.length, 1);
+      apply(found[0].fixes[0], ws);
+      assert.equal(ws.map.get('/work/project/.gitignore'), 'dist/\n/deploy/app.env\n');
+      assert.deepEqual(lintText('/work/project/deploy/compose.yaml', text, { workspace: ws, roots: ['/work/project'] }).findings.filter((f) => f.rule === RULE), []);
+    });
+
+    it('env_file outside the project: not reported, no fix, nothing to write outside', () => {
+      const ws = workspace({ '/work/outside/x.env': 'K=1\n' });
+      const text = lines('services:', '  app:', '    image: example/app:1', '    env_file: ../outside/x.env');
+      assert.deepEqual(checkIn(text, ws), []);
+    });
+  });
 });

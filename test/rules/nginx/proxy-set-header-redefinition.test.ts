@@ -24,4 +24,11 @@ describe(RULE, () => {
     const expected = lines('server {', '\tproxy_set_header X-Real-IP $remote_addr;', '\tlocation / {', '\t\tproxy_set_header X-Real-IP $remote_addr;', '\t\tproxy_set_header Upgrade $http_upgrade;', '\t}', '}');
     assertFixWorks(text, RULE, undefined, expected, { file: FILE });
   });
+
+  it('copies a secret-named header whole in the edit, and gives outputs its masked form', () => {
+    const text = lines('server {', '    proxy_set_header X-Api-Key "Zq8xW2mN4vB7kL1pQ3rT";', '    location / {', '        proxy_set_header Host $host;', '    }', '}');
+    const [edit] = check(text)[0].fixes[0].edits;
+    assert.equal(edit.newText, '        proxy_set_header X-Api-Key "Zq8xW2mN4vB7kL1pQ3rT";\n');
+    assert.equal(edit.redacted, '        proxy_set_header X-Api-Key "Zq8xW…Q3rT";\n');
+  });
 });

@@ -36,4 +36,15 @@ describe(RULE, () => {
     assertFixWorks(lines('[Service]', 'Environment="A=1 B=2  C=x y"'), RULE, undefined, lines('[Service]', 'Environment="A=1" "B=2" "C=x y"'), { file: DROPIN });
     assertFixWorks(lines('[Service]', "Environment='A=a\\\\b B=\"q\"'"), RULE, undefined, lines('[Service]', "Environment='A=a\\\\b' 'B=\"q\"'"), { file: DROPIN });
   });
+  it('inserts only quotes: the edit copies no value (a key would reach JSON and SARIF output)', () => {
+    const text = lines('[Service]', 'Environment="OPENAI_API_KEY=sk-proj-abcdef123456 MODE=prod   X=\\"y\\""');
+    const [f] = check(text);
+    const col = (needle: string) => text.split('\n')[1].indexOf(needle);
+    const span = (from: number, to: number) => ({ start: { line: 1, character: from }, end: { line: 1, character: to } });
+    assert.deepEqual(f.fixes[0].edits, [
+      { file: DROPIN, range: span(col(' MODE'), col(' MODE') + 1), newText: '" "' },
+      { file: DROPIN, range: span(col('   X'), col('   X') + 3), newText: '" "' },
+    ]);
+    assertFixWorks(text, RULE, undefined, lines('[Service]', 'Environment="OPENAI_API_KEY=sk-proj-abcdef123456" "MODE=prod" "X=\\"y\\""'), { file: DROPIN });
+  });
 });

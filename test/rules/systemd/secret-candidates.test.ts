@@ -164,12 +164,25 @@ describe('systemd secrets fix: EnvironmentFile=', () => {
     assert.equal(envAfter(f.fixes[0]), 'DB_PASSWORD=Pw7x%K2mQ9vL4\n');
   });
 
-  it('the env file sits under the unit folder of the unit the file names: a unit, a user unit, a unit kept in a repository', () => {
+  it('the env file is written beside the unit the file names, EnvironmentFile= where the installed unit reads it: a unit, a user unit, units kept in a repository', () => {
     const text = lines('[Unit]', 'Description=x', '[Service]', `Environment=API_TOKEN=${TOKEN}`);
-    const title = (file: string) => check(text, file)[0].fixes[0]?.title;
+    const fix = (file: string) => check(text, file)[0].fixes[0];
+    const title = (file: string) => fix(file)?.title;
+    const envEdit = (file: string) => fix(file).edits.find((e) => e.file?.endsWith('.env'))?.file;
     assert.equal(title('/etc/systemd/system/ollama.service'), 'Move API_TOKEN to EnvironmentFile=/etc/systemd/system/ollama.service.d/secrets.env');
     assert.equal(title('/home/ana/.config/systemd/user/ollama.service'), 'Move API_TOKEN to EnvironmentFile=/home/ana/.config/systemd/user/ollama.service.d/secrets.env');
-    assert.equal(title('/work/project/deploy/ollama.service'), 'Move API_TOKEN to EnvironmentFile=/etc/systemd/system/ollama.service.d/secrets.env');
+    // Kept in a repository: the file goes beside the unit (never to /etc on the machine running the fix), and the title says so.
+    assert.equal(title('/work/project/deploy/ollama.service'), 'Move API_TOKEN to EnvironmentFile=/etc/systemd/system/ollama.service.d/secrets.env (written beside the unit: ollama.service.d/secrets.env)');
+    assert.equal(envEdit('/work/project/deploy/ollama.service'), '/work/project/deploy/ollama.service.d/secrets.env');
+    // A repository that mirrors the machine's layout: the installed path is the one below the repository.
+    assert.equal(title('/work/project/etc/systemd/system/ollama.service'), 'Move API_TOKEN to EnvironmentFile=/etc/systemd/system/ollama.service.d/secrets.env (written beside the unit: ollama.service.d/secrets.env)');
+    assert.equal(envEdit('/work/project/etc/systemd/system/ollama.service'), '/work/project/etc/systemd/system/ollama.service.d/secrets.env');
+    assert.equal(envEdit('/work/project/usr/lib/systemd/system/ollama.service.d/override.conf'), '/work/project/usr/lib/systemd/system/ollama.service.d/secrets.env');
+    assert.match(title('/work/project/usr/lib/systemd/system/ollama.service.d/override.conf'), /EnvironmentFile=\/usr\/lib\/systemd\/system\/ollama\.service\.d\/secrets\.env /);
+    assert.equal(envEdit('/etc/systemd/system/ollama.service'), '/etc/systemd/system/ollama.service.d/secrets.env');
+    // An EnvironmentFile= line naming either path already is kept.
+    const listed = lines('[Service]', 'EnvironmentFile=-/etc/systemd/system/ollama.service.d/secrets.env', `Environment=API_TOKEN=${TOKEN}`);
+    assert.equal(applyFix(listed, check(listed, '/work/project/deploy/ollama.service')[0].fixes[0], '/work/project/deploy/ollama.service'), lines('[Service]', 'EnvironmentFile=-/etc/systemd/system/ollama.service.d/secrets.env'));
     // Inserted in the section the assignment is in.
     assert.equal(applyFix(text, check(text, '/etc/systemd/system/ollama.service')[0].fixes[0], '/etc/systemd/system/ollama.service'), lines('[Unit]', 'Description=x', '[Service]', 'EnvironmentFile=/etc/systemd/system/ollama.service.d/secrets.env'));
   });
