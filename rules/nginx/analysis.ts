@@ -397,13 +397,29 @@ const lowerAscii = (s: string) => s.replace(/[A-Z]+/g, (c) => c.toLowerCase());
  * unsure (no `^`, an alternation anywhere, a quantifier on the last literal, non-ASCII).
  */
 function requiredStart(uri: string): string {
-  if (!uri.startsWith('^') || uri.includes('|')) return '';
+  if (!uri.startsWith('^') || topLevelAlternation(uri)) return '';
   let i = 1;
   while (i < uri.length && !'\\.^$|?*+()[]{}'.includes(uri[i]) && uri.charCodeAt(i) < 128) i++;
   let lit = uri.slice(1, i);
   if (i < uri.length && '?*+{'.includes(uri[i])) lit = lit.slice(0, -1);
   if (i < uri.length && uri.charCodeAt(i) >= 128) return '';
   return lit;
+}
+
+/** A `|` outside every group and class: `^/a|/b` need not start with "/a" (`^/a/(x|y)` must). */
+function topLevelAlternation(uri: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < uri.length; i++) {
+    const c = uri[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
 }
 
 function locationIndex(locations: readonly Directive[]): LocationIndex {

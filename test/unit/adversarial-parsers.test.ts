@@ -56,7 +56,9 @@ function median(run: () => void): number {
 const SIZES = [8, 16, 32, 64, 128].map((k) => k * 1024);
 
 function assertLinear(name: string, run: (bytes: number) => void) {
-  const times = SIZES.map((bytes) => median(() => run(bytes)));
+  let times = SIZES.map((bytes) => median(() => run(bytes)));
+  // Six helpers share two cores: a doubling past the bound is measured once more before it counts.
+  if (times[times.length - 1] >= 100 && times[times.length - 1] / Math.max(times[times.length - 2], 1) >= 3) times = SIZES.map((bytes) => median(() => run(bytes)));
   const [before, last] = times.slice(-2);
   // Under 100 ms a garbage collection or the JIT is all there is to see (a quadratic series at
   // 128 KB takes seconds).
