@@ -75,7 +75,7 @@ export function exposureText(exposure: Exposure, cwd: string, filesChecked: numb
     rows.push([e.address, `${e.name}${e.service && !e.name.includes(e.service) ? ` (${e.service})` : ''}`, ...marks(e.protections), worst(e.worst)]);
     hopsOf.set(rows.length - 1, e.hops);
   });
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const widths = rows[0].map((_, c) => rows.reduce((w, r) => Math.max(w, r[c].length), 0));
   const out: string[] = [];
   rows.forEach((r, i) => {
     out.push(r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());

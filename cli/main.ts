@@ -9,6 +9,7 @@ import { diskFileSystemFor, diskWorkspaceFor } from './project';
 import { cliRoots } from './roots';
 import { runExposure } from './exposure';
 import { displayPath, formatJson, formatSarif, formatText } from './report';
+import { append } from '../rules/core/arrays';
 
 declare const PORTCULLIS_VERSION: string | undefined;
 const VERSION = typeof PORTCULLIS_VERSION === 'string' ? PORTCULLIS_VERSION : '0.0.0-dev';
@@ -79,9 +80,9 @@ function fixPass(findings: Finding[], targets: Target[], applied: AppliedFix[], 
   const now = applyPreferredFixes(findings.filter((f) => !f.fixes.some((x) => x.preferred && x.edits.some((e) => failedFiles.has(e.file ?? f.file)))), (f) => texts.get(f), { roots });
   const key = (f: FixFailure) => [f.file, f.rule, f.title, f.reason].join('\0');
   const known = new Set(failures.map(key));
-  failures.push(...now.failures.filter((f) => !known.has(key(f))));
+  append(failures, now.failures.filter((f) => !known.has(key(f))));
   if (!now.length) return undefined;
-  applied.push(...now);
+  append(applied, now);
   return targets.map((t) => {
     const r = readText(t.path, { maxBytes: MAX_DISCOVERED_BYTES });
     return r.ok ? { ...t, text: r.text, encoding: r.encoding } : t;

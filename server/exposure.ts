@@ -1,5 +1,6 @@
 import { buildExposure, redactor, ServiceKnowledge, type Config, type Exposure, type Finding } from '../rules';
 import type { Deployment } from './deployment';
+import { append } from '../rules/core/arrays';
 
 /**
  * The overview for the VS Code view: the deployment's entry points, with the worst finding of each
@@ -12,7 +13,7 @@ export async function exposureOf(deployment: Deployment, config: Config, finding
     .map((f) => f.facts)
     .filter((f) => f.services?.length || f.units?.length || f.proxies?.length);
   const findings: Finding[] = [];
-  for (const f of facts) findings.push(...findingsOf(f.file));
+  for (const f of facts) append(findings, findingsOf(f.file));
   // The view's labels and tooltips quote targets as written: masked like every output.
   return redactor(findings).exposure(buildExposure(facts, findings, new ServiceKnowledge(config.services)));
 }

@@ -1,5 +1,7 @@
 import { SUBDIRECTIVES, isDirective, isGlobalOption } from './directives';
 import { lex, lineBreaks, type Token } from './lexer';
+import { append } from '../core/arrays';
+import { MAX_NESTING, tooDeep } from '../core/limits';
 
 /**
  * The Caddyfile model: one parse per document into server blocks (the global options block, sites,
@@ -117,7 +119,7 @@ class Parser {
   constructor(text: string, private file: string) {
     const { tokens, errors } = lex(text);
     this.tokens = tokens;
-    this.errors.push(...errors);
+    append(this.errors, errors);
     this.model = {
       text,
       file,
@@ -145,7 +147,7 @@ class Parser {
       while (this.pos < this.tokens.length) {
         this.error(this.tokens[this.pos], "Unexpected '}' because no matching opening brace", true);
         this.pos++;
-        block.directives.push(...this.body(0, undefined));
+        append(block.directives, this.body(0, undefined));
       }
       return this.finish();
     }
@@ -312,7 +314,7 @@ class Parser {
         this.error(t, "Unexpected '{' on a new line; did you mean to place the '{' on the previous line?");
         const prev = out[out.length - 1];
         this.pos++;
-        const block: Block = { open: t, directives: this.body(depth + 1, t) };
+        const block: Block = { open: t, directives: this.nested(depth + 1, t, () => this.body(depth + 1, t)) };
         block.close = this.lastClose;
         if (prev && !prev.block) prev.block = block;
         else if (!prev && this.inImport) {
@@ -362,7 +364,7 @@ class Parser {
         d.block = block;
         const wasInImport = this.inImport;
         this.inImport = name.text === 'import';
-        block.directives = this.bodyOf(d, depth + 1, t);
+        block.directives = this.nested(depth + 1, t, () => this.bodyOf(d, depth + 1, t));
         this.inImport = wasInImport;
         block.close = this.lastClose;
         if (!block.close) return d;
@@ -396,6 +398,36 @@ class Parser {
       this.pos++;
     }
     return d;
+  }
+
+  private nesting = 0;
+
+  /**
+   * A block's body, unless blocks already nest MAX_NESTING deep: then the block is reported and
+   * skipped to its matching `}` without recursion, so the depth of the input cannot overflow the
+   * stack here or in the walks over the tree.
+   */
+  private nested(depth: number, open: Token, read: () => Directive[]): Directive[] {
+    if (this.nesting >= MAX_NESTING) {
+      this.error(open, tooDeep('Blocks'));
+      let level = 1;
+      this.lastClose = undefined;
+      while (this.pos < this.tokens.length) {
+        const t = this.tokens[this.pos++];
+        if (isOpen(t)) level++;
+        else if (isClose(t) && --level === 0) {
+          this.lastClose = t;
+          break;
+        }
+      }
+      return [];
+    }
+    this.nesting++;
+    try {
+      return read();
+    } finally {
+      this.nesting--;
+    }
   }
 
   private bodyOf(parent: Directive, depth: number, open: Token): Directive[] {
@@ -506,24 +538,41 @@ class Parser {
         else if (!m.snippetsByName.has(target)) m.importsFiles ||= looksLikeFilePath(target);
       });
     }
-    // A cycle: snippet A imports B which imports A (directly or further down).
+    // A cycle: snippet A imports B which imports A (directly or further down). Depth first with an
+    // explicit stack: a chain of 100k snippets importing the next must not overflow the call stack.
     const state = new Map<string, 'visiting' | 'done'>();
-    const visit = (name: string, via: Directive | undefined): void => {
-      const s = m.snippetsByName.get(name);
-      if (!s) return;
-      const st = state.get(name);
-      if (st === 'done') return;
-      if (st === 'visiting') {
-        if (via) this.error(via.args[0] ?? via.name, `a cycle of imports exists: snippet "${name}" ends up importing itself here`);
-        return;
-      }
-      state.set(name, 'visiting');
+    const importsOf = (s: ServerBlock): Directive[] => {
+      const out: Directive[] = [];
       walk(s.directives, (d) => {
-        if (d.name.text === 'import' && d.args[0]) visit(d.args[0].text, d);
+        if (d.name.text === 'import' && d.args[0]) out.push(d);
       });
-      state.set(name, 'done');
+      return out;
     };
-    for (const name of m.snippetsByName.keys()) visit(name, undefined);
+    for (const root of m.snippetsByName.keys()) {
+      if (state.has(root)) continue;
+      state.set(root, 'visiting');
+      const stack: { name: string; imports: Directive[]; next: number }[] = [{ name: root, imports: importsOf(m.snippetsByName.get(root)!), next: 0 }];
+      while (stack.length) {
+        const top = stack[stack.length - 1];
+        if (top.next >= top.imports.length) {
+          state.set(top.name, 'done');
+          stack.pop();
+          continue;
+        }
+        const via = top.imports[top.next++];
+        const name = via.args[0].text;
+        const s = m.snippetsByName.get(name);
+        if (!s) continue;
+        const st = state.get(name);
+        if (st === 'done') continue;
+        if (st === 'visiting') {
+          this.error(via.args[0] ?? via.name, `a cycle of imports exists: snippet "${name}" ends up importing itself here`);
+          continue;
+        }
+        state.set(name, 'visiting');
+        stack.push({ name, imports: importsOf(s), next: 0 });
+      }
+    }
   }
 }
 

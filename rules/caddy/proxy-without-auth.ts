@@ -40,9 +40,15 @@ function insertAuth(model: CaddyModel, at: { d: Directive; source: Source }): Fi
   };
 }
 
+// Asked once per report: remembered per model, a walk of the whole file each time is quadratic.
+const usesOldNameMemo = new WeakMap<CaddyModel, boolean>();
+
 /** A file that still writes `basicauth` is for a Caddy older than 2.8, which knows only that name. */
 function usesOldName(model: CaddyModel): boolean {
+  const known = usesOldNameMemo.get(model);
+  if (known !== undefined) return known;
   let old = false;
   for (const b of model.blocks) walk(b.directives, (d) => (old ||= d.name.text === 'basicauth'));
+  usesOldNameMemo.set(model, old);
   return old;
 }

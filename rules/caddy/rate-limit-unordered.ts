@@ -61,9 +61,15 @@ function forEachUnrouted(ds: readonly Directive[], visit: (d: Directive) => void
   }
 }
 
+// Asked once per report: remembered per model, a walk of the whole file each time is quadratic.
+const usesBasicauthMemo = new WeakMap<CaddyModel, boolean>();
+
 function usesBasicauth(model: CaddyModel): boolean {
+  const known = usesBasicauthMemo.get(model);
+  if (known !== undefined) return known;
   let old = false;
   for (const b of model.blocks) if (b.kind !== 'global') walk(b.directives, (d) => (old ||= d.name.text === 'basicauth'));
+  usesBasicauthMemo.set(model, old);
   return old;
 }
 

@@ -3,6 +3,8 @@ import type { ServiceInfo, ServiceKnowledge } from '../knowledge/services';
 import type { Token } from './lexer';
 import { resolve, shownPath, type Resolution, type Source } from './imports';
 import type { CaddyModel, Directive, ServerBlock } from './model';
+import { append } from '../core/arrays';
+import { MAX_NESTING } from '../core/limits';
 
 /**
  * What a site does, read from the model for the security rules: its directives with snippet and
@@ -78,6 +80,11 @@ export function inline(res: Resolution, ds: readonly Directive[], source: Source
       const d = args ? withArgs(raw, args) : raw;
       const name = d.args[0]?.text ?? '';
       const importArgs = d.args.slice(1).map((a) => a.text);
+      // Imports expanded inside imports MAX_NESTING deep: the rest is unknown (bounds the recursion).
+      if (seen.size >= MAX_NESTING) {
+        unknown = true;
+        continue;
+      }
       const snippet = res.snippets.get(name);
       if (snippet) {
         const key = `s:${name}`;
@@ -86,7 +93,7 @@ export function inline(res: Resolution, ds: readonly Directive[], source: Source
         seen.add(key);
         const inner = inline(res, snippet.block.directives, snippet.source, down, seen, importArgs);
         seen.delete(key);
-        items.push(...inner.items);
+        append(items, inner.items);
         unknown ||= inner.unknown;
         continue;
       }
@@ -103,7 +110,7 @@ export function inline(res: Resolution, ds: readonly Directive[], source: Source
           seen.add(`f:${f.file}`);
           const inner = inline(res, body, f, down, seen, importArgs);
           seen.delete(`f:${f.file}`);
-          items.push(...inner.items);
+          append(items, inner.items);
           unknown ||= inner.unknown;
         }
       }
@@ -170,6 +177,12 @@ function computeScopes(res: Resolution): Scope[] {
     const scope: Scope = { site, siteSource, chain, items, unknown: unknown || unknownAbove, ordered, parent, ...(up.outer ? { outer: up.outer } : {}) };
     out.push(scope);
     for (const p of items) {
+      // Snippets nesting routes inside routes through imports: cut (as unknown) where the chain of
+      // scopes reaches the parser's nesting limit, so the recursion stays bounded.
+      if (chain.length >= MAX_NESTING) {
+        scope.unknown = true;
+        break;
+      }
       if (NESTED.has(p.d.name.text) && p.d.block) visit(site, siteSource, p.d.block.directives, p.source, [...chain, p], scope.unknown, p.d.name.text === 'route', scope, reachOf(p));
     }
   };

@@ -1,7 +1,7 @@
 import { quotedName } from '../secrets/redact';
 import type { Report, Rule } from '../core/types';
 import type { EditTarget } from './edit';
-import { DIRECTIVES, DIRECTIVE_BLOCKS, GLOBAL_OPTIONS, GLOBAL_SUBOPTIONS, MATCHERS, RESPONSE_MATCHERS, SUBDIRECTIVES, didYouMean } from './directives';
+import { DIRECTIVES, DIRECTIVE_BLOCKS, GLOBAL_OPTIONS, GLOBAL_SUBOPTIONS, MATCHERS, RESPONSE_MATCHERS, SUBDIRECTIVES, didYouMean as suggest } from './directives';
 import type { Token } from './lexer';
 import { resolve, shownPath } from './imports';
 import { walk, type CaddyModel, type Directive } from './model';
@@ -17,9 +17,18 @@ export const rule: Rule<CaddyModel> = {
   check(model, ctx) {
     const reports: Report[] = [];
     const res = resolve(model, ctx);
+    // A file of 100k unknown lines: each name's suggestion is computed once, errors looked up by offset.
+    const guesses = new Map<Iterable<string>, Map<string, string | undefined>>();
+    const didYouMean = (name: string, known: Iterable<string>): string | undefined => {
+      let byName = guesses.get(known);
+      if (!byName) guesses.set(known, (byName = new Map()));
+      if (!byName.has(name)) byName.set(name, suggest(name, known));
+      return byName.get(name);
+    };
+    const explained = new Set(model.errors.map((e) => e.start));
     checkModel(model, (name, known, what, onlyTypos = false) => {
       // Where the parser already explained the line (a second site without braces), once is enough.
-      if (model.errors.some((e) => e.start === name.start)) return;
+      if (explained.has(name.start)) return;
       const suggestion = didYouMean(name.text, known);
       if (onlyTypos && !suggestion) return;
       reports.push(report(ctx, name, what, suggestion));

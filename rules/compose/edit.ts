@@ -1,5 +1,6 @@
 import type { RuleContext, TextEdit } from '../core/types';
 import type { RMap, RNode, RScalar, RSeq } from './model';
+import { eolOf as eolOfText } from '../core/text';
 
 /** Text edits on compose YAML that keep the file's indentation and quoting style. */
 
@@ -24,7 +25,7 @@ export function columnOf(text: string, offset: number): number {
 }
 
 export function eolOf(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+  return eolOfText(text);
 }
 
 /** The file's indentation step, read from the first nested block mapping or sequence. */

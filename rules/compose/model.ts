@@ -1,5 +1,7 @@
 import { yamlLineBreaks } from '../core/encoding';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node as YamlNode } from 'yaml';
+import { append } from '../core/arrays';
+import { MAX_NESTING } from '../core/limits';
 
 /**
  * The compose model: the YAML tree with aliases and merge keys resolved, every node keeping the
@@ -152,7 +154,7 @@ class Converter {
         const keyNode = p.key as YamlNode | null;
         if (isScalar(keyNode) && (typeof keyNode.value === 'symbol' || keyNode.value === '<<')) {
           const src = this.node(p.value);
-          if (src?.kind === 'seq') merges.push(...src.items);
+          if (src?.kind === 'seq') append(merges, src.items);
           else if (src) merges.push(src);
           continue;
         }
@@ -191,16 +193,36 @@ export function parseCompose(text: string): ComposeModel {
   let docs;
   try {
     // A lone CR is a YAML line break (docker-compose reads it so); same length, offsets kept.
-    docs = parseAllDocuments(yamlLineBreaks(text), { merge: true, prettyErrors: false, uniqueKeys: true });
+    // Duplicate keys are found below: the yaml package compares each key with all before it (quadratic).
+    docs = parseAllDocuments(yamlLineBreaks(text), { merge: true, prettyErrors: false, uniqueKeys: false });
   } catch (e) {
+    // The yaml package recurses per nesting level: thousands of `[`, `{` or `- ` overflow its stack.
+    if (e instanceof RangeError) {
+      const at = deepestPoint(text);
+      model.syntaxErrors.push({ span: [at, Math.min(at + 1, text.length)], message: NESTED_TOO_DEEPLY });
+      return model;
+    }
     model.syntaxErrors.push({ span: [0, Math.min(1, text.length)], message: `the YAML parser gave up: ${(e as Error)?.message ?? e}` });
     return model;
   }
   const list = Array.isArray(docs) ? docs : [];
   const first = list[0];
   for (const d of list) {
-    for (const e of d.errors) model.syntaxErrors.push({ span: [e.pos[0], e.pos[1]], message: e.message.split('\n')[0] });
+    for (const e of d.errors) {
+      // The yaml package catches its own stack overflow (thousands of nested `[`, `{`, `- `) as an error.
+      if (/Maximum call stack/.test(e.message)) {
+        const at = deepestPoint(text);
+        model.syntaxErrors.push({ span: [at, Math.min(at + 1, text.length)], message: NESTED_TOO_DEEPLY });
+      } else model.syntaxErrors.push({ span: [e.pos[0], e.pos[1]], message: e.message.split('\n')[0] });
+    }
   }
+  try {
+    for (const d of list) duplicateKeys(d, model.syntaxErrors);
+  } catch (e) {
+    // Nesting the yaml package read but a walk cannot: reported above as nested too deeply.
+    if (!(e instanceof RangeError)) throw e;
+  }
+  model.syntaxErrors.sort((a, b) => a.span[0] - b.span[0]);
   if (!first) return model;
   const root = new Converter(first).node(first.contents);
   if (!root) return model;
@@ -216,6 +238,53 @@ export function parseCompose(text: string): ComposeModel {
     }
   }
   return model;
+}
+
+/**
+ * yaml's `uniqueKeys` check, in linear time: a key whose scalar value (or node) an earlier key of
+ * the same mapping has, reported at its first character with the package's own message.
+ */
+function duplicateKeys(doc: Document.Parsed, errors: SyntaxError[]) {
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const k = pair.key as YamlNode | null;
+        const id = isScalar(k) ? k.value : k;
+        if (seen.has(id) && !(typeof id === 'number' && Number.isNaN(id))) {
+          const at = (k as YamlNode | null)?.range?.[0];
+          if (at !== undefined) errors.push({ span: [at, at + 1], message: 'Map keys must be unique' });
+        }
+        seen.add(id);
+      }
+    },
+  });
+}
+
+const NESTED_TOO_DEEPLY = 'nested too deeply: the YAML parser ran out of stack here (no real compose file nests this deep)';
+
+/** Where nesting first passes MAX_NESTING: flow brackets, or indentation (block collections); else 0. */
+function deepestPoint(text: string): number {
+  let flow = 0;
+  let lineStart = true;
+  let indent = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (lineStart && (c === ' ' || c === '-')) {
+      if (++indent > MAX_NESTING) return i;
+      continue;
+    }
+    lineStart = false;
+    if (c === '[' || c === '{') {
+      if (++flow > MAX_NESTING) return i;
+    } else if ((c === ']' || c === '}') && flow > 0) flow--;
+  }
+  return 0;
 }
 
 /** The scalar's text, or undefined when the node is not a scalar. */

@@ -1,5 +1,6 @@
 import type { ServiceInfo } from '../knowledge/services';
 import { SEVERITIES, type Severity } from './types';
+import { append } from './arrays';
 
 export type RuleSetting = Severity | 'off';
 
@@ -89,8 +90,8 @@ export function mergeConfig(...layers: Partial<Config>[]): Config {
     if (l.enable !== undefined) out.enable = l.enable;
     if (l.rules) Object.assign(out.rules, l.rules);
     if (l.ruleOptions) Object.assign(out.ruleOptions, l.ruleOptions);
-    if (l.services) out.services.push(...l.services);
-    if (l.exclude) out.exclude.push(...l.exclude);
+    if (l.services) append(out.services, l.services);
+    if (l.exclude) append(out.exclude, l.exclude);
   }
   return out;
 }

@@ -5,6 +5,7 @@ import { compileTree } from './nfa';
 import type { RegexNode } from './regex';
 import { folderOf, normalizePath } from './paths';
 import type { Finding, Format, ProjectView } from './types';
+import { append } from './arrays';
 
 /**
  * The workspace as the rules see it across files: the other documents, parsed once per version
@@ -254,8 +255,8 @@ export async function lintProject(project: Project, files: readonly ProjectFile[
   const withProject = { ...options, project };
   for (const doc of docs) project.update(doc, withProject);
   const findings: Finding[] = [];
-  for (const doc of docs) findings.push(...(await lintAsyncFindings(doc, runRules(doc, withProject), withProject)));
-  findings.push(...runDeploymentRules(project.all(), withProject));
+  for (const doc of docs) append(findings, (await lintAsyncFindings(doc, runRules(doc, withProject), withProject)));
+  append(findings, runDeploymentRules(project.all(), withProject));
   return { findings: findings.sort(byPlace), formats };
 }
 

@@ -67,3 +67,17 @@ export class LineIndex {
 export function compareRanges(a: Range, b: Range): number {
   return a.start.line - b.start.line || a.start.character - b.start.character || a.end.line - b.end.line || a.end.character - b.end.character;
 }
+
+// The line ending of the last text asked about: every fix asks, and a scan of the file per fix is
+// quadratic in the number of findings (a result that depends only on the text, so still pure).
+let eolText: string | undefined;
+let eolFound = '\n';
+
+/** The file's line ending: `\r\n` when it has one, else `\n`. */
+export function eolOf(text: string): string {
+  if (text !== eolText) {
+    eolFound = text.includes('\r\n') ? '\r\n' : '\n';
+    eolText = text;
+  }
+  return eolFound;
+}

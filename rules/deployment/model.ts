@@ -1,5 +1,6 @@
 import { classifyAddress, ServiceKnowledge } from '../knowledge/services';
 import type { ComposeServiceFacts, FileFacts, Listener, Place, ProxyFacts, RouteFacts, UnitFacts } from './facts';
+import { append } from '../core/arrays';
 
 /**
  * The deployment as one picture, from every file's facts: the compose services, the systemd units
@@ -128,14 +129,14 @@ function build(files: readonly FileFacts[], knowledge: ServiceKnowledge): Deploy
       const kind = classifyAddress(host);
       if (kind === 'loopback') {
         // A proxy in a container reaching `localhost` reaches its own container, not the host.
-        if (!inContainer) out.push(...onHost(port, (a) => a === '' || classifyAddress(a) === 'loopback'));
+        if (!inContainer) append(out, onHost(port, (a) => a === '' || classifyAddress(a) === 'loopback'));
       } else if (host === 'host.docker.internal' || host === 'host-gateway' || host === '172.17.0.1') {
         // The host as a container sees it (Docker's default bridge gateway): what listens on every interface.
-        out.push(...onHost(port, (a) => a === ''));
+        append(out, onHost(port, (a) => a === ''));
       } else if (kind !== 'unknown') {
-        out.push(...onHost(port, (a) => a.replace(/^\[(.*)\]$/, '$1').toLowerCase() === host));
+        append(out, onHost(port, (a) => a.replace(/^\[(.*)\]$/, '$1').toLowerCase() === host));
       } else {
-        out.push(...byName(host, port, proxy));
+        append(out, byName(host, port, proxy));
       }
     }
     resolved.set(route, out);

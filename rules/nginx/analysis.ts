@@ -3,7 +3,8 @@ import { compileRegex, type CompiledRegex } from '../core/nfa';
 import { classifyAddress, type ServiceInfo, type ServiceKnowledge } from '../knowledge/services';
 import { Ctx } from './directives';
 import { isHarmlessInclude, resolution } from './includes';
-import type { Directive, NginxModel } from './model';
+import { namedIn, type Directive, type NginxModel } from './model';
+import { append } from '../core/arrays';
 
 /**
  * What the proxy rules ask of a config: nginx's inheritance (a level that sets a directive hides
@@ -31,7 +32,7 @@ export function scopeChain(model: NginxModel, d: Directive, ctx?: RuleContext): 
   }
   const outer = r.outer();
   // Included, the file's top level is the includer's level at the include (it holds the file's own directives).
-  if (outer.levels.length) chain.push(...outer.levels);
+  if (outer.levels.length) append(chain, outer.levels);
   else chain.push(r.level(model.root));
   return chain;
 }
@@ -45,8 +46,13 @@ export function effective(model: NginxModel, d: Directive, name: string | string
 export function effectiveIn(chain: readonly (readonly Directive[])[], name: string | string[]): Directive[] {
   const names = Array.isArray(name) ? name : [name];
   for (const level of chain) {
-    const found = level.filter((x) => names.includes(x.name));
-    if (found.length) return found;
+    if (names.length === 1) {
+      const found = namedIn(level, names[0]);
+      if (found.length) return [...found];
+      continue;
+    }
+    if (!names.some((n) => namedIn(level, n).length)) continue;
+    return level.filter((x) => names.includes(x.name));
   }
   return [];
 }
@@ -66,7 +72,7 @@ export function includeMayChange(model: NginxModel, d: Directive, ctx?: RuleCont
   // what main holds is not inherited by http, server or location.
   const chain = scopeChain(model, d, ctx);
   if (resolution(model, ctx)?.outer().topCtx === Ctx.main) chain.pop();
-  return chain.some((level) => level.some(isUnknownInclude));
+  return chain.some((level) => namedIn(level, 'include').some(isUnknownInclude));
 }
 
 /**
@@ -83,7 +89,7 @@ export function authIn(chain: readonly (readonly Directive[])[]): Directive | un
   return authFrom(
     (name) => effectiveIn(chain, name),
     () => {
-      for (const level of chain) for (const x of level) if (isHeaderCheck(x)) return x;
+      for (const level of chain) for (const x of namedIn(level, 'if')) if (isHeaderCheck(x)) return x;
       return undefined;
     },
   );
@@ -257,12 +263,12 @@ export function targetVia(t: Omit<ProxyTarget, 'upstream' | 'endpoints' | 'loopb
 }
 
 function childrenArgs(block: Directive, name: string): string[] {
-  return (block.block?.children ?? []).filter((c) => c.name === name && c.args[0]).map((c) => c.args[0].value);
+  return namedIn(block.block?.children, name).filter((c) => c.args[0]).map((c) => c.args[0].value);
 }
 
 /** The `listen` addresses of a server block; none written means nginx's default `*:80`. */
 export function listens(server: Directive, level: readonly Directive[] = server.block?.children ?? []): { directive?: Directive; address: string; port: number; ssl: boolean }[] {
-  const ls = level.filter((c) => c.name === 'listen' && c.args[0]);
+  const ls = namedIn(level, 'listen').filter((c) => c.args[0]);
   if (!ls.length) return [{ address: '', port: 80, ssl: false }];
   return ls.map((l) => {
     const spec = l.args[0].value;
@@ -364,20 +370,109 @@ function regexMatches(l: Directive, m: LocationMatch, path: string): boolean | u
   return re ? re.test(path) : undefined;
 }
 
+/**
+ * A level's locations indexed for `findLocation`: exact and prefix locations by URI, regex locations
+ * by the literal text they must start with (`^/api/…`), and the answers already given. Without it,
+ * every question scans every location (and tests every regex): quadratic with 1k sibling locations.
+ */
+interface LocationIndex {
+  exact: Map<string, Directive>;
+  prefix: Map<string, Directive>;
+  regexes: { l: Directive; m: LocationMatch }[];
+  /** Regex indexes by required literal start (lower-cased for `~*`); `free`: regexes without one. */
+  byStart: Map<string, number[]>;
+  free: number[];
+  /** The distinct lengths of prefix URIs and of required starts, longest first: the only cuts of a path worth looking up. */
+  prefixLengths: number[];
+  startLengths: number[];
+  answers: Map<string, { location?: Directive; final: boolean; unknown?: boolean }>;
+}
+
+const locationIndexes = new WeakMap<readonly Directive[], LocationIndex>();
+
+const lowerAscii = (s: string) => s.replace(/[A-Z]+/g, (c) => c.toLowerCase());
+
+/**
+ * The literal text every match of an anchored regex starts with: `^/api/v1` → "/api/v1"; "" when
+ * unsure (no `^`, an alternation anywhere, a quantifier on the last literal, non-ASCII).
+ */
+function requiredStart(uri: string): string {
+  if (!uri.startsWith('^') || topLevelAlternation(uri)) return '';
+  let i = 1;
+  while (i < uri.length && !'\\.^$|?*+()[]{}'.includes(uri[i]) && uri.charCodeAt(i) < 128) i++;
+  let lit = uri.slice(1, i);
+  if (i < uri.length && '?*+{'.includes(uri[i])) lit = lit.slice(0, -1);
+  if (i < uri.length && uri.charCodeAt(i) >= 128) return '';
+  return lit;
+}
+
+/** A `|` outside every group and class: `^/a|/b` need not start with "/a" (`^/a/(x|y)` must). */
+function topLevelAlternation(uri: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < uri.length; i++) {
+    const c = uri[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
+}
+
+function locationIndex(locations: readonly Directive[]): LocationIndex {
+  let index = locationIndexes.get(locations);
+  if (index) return index;
+  index = { exact: new Map(), prefix: new Map(), regexes: [], byStart: new Map(), free: [], prefixLengths: [], startLengths: [], answers: new Map() };
+  for (const l of namedIn(locations, 'location')) {
+    if (!l.block) continue;
+    const m = locationMatch(l);
+    if (!m) continue;
+    // The first of equal URIs wins, as in the scan this replaces.
+    if (m.kind === 'exact' && !index.exact.has(m.uri)) index.exact.set(m.uri, l);
+    if ((m.kind === 'prefix' || m.kind === 'noregex') && !index.prefix.has(m.uri)) index.prefix.set(m.uri, l);
+    if (m.kind === 'regex' || m.kind === 'regex-i') {
+      const n = index.regexes.push({ l, m }) - 1;
+      // One the matcher cannot read is always a candidate: it makes the answer unknown, as before.
+      const start = regexMatches(l, m, '') === undefined ? '' : requiredStart(m.uri);
+      const key = m.kind === 'regex-i' ? lowerAscii(start) : start;
+      if (!key) index.free.push(n);
+      else {
+        const list = index.byStart.get(key);
+        if (list) list.push(n);
+        else index.byStart.set(key, [n]);
+      }
+    }
+  }
+  const lengths = (keys: Iterable<string>) => [...new Set([...keys].map((k) => k.length))].sort((a, b) => b - a);
+  index.prefixLengths = lengths(index.prefix.keys());
+  index.startLengths = lengths(index.byStart.keys());
+  locationIndexes.set(locations, index);
+  return index;
+}
+
 /** The location nginx picks for `path` among `locations` (exact, longest prefix, ^~, nested, then regexes in order). */
 export function findLocation(locations: readonly Directive[], path: string, depth = 0): { location?: Directive; final: boolean; unknown?: boolean } {
   if (depth > 64) return { final: false };
-  const locs = locations.filter((l) => l.name === 'location' && l.block);
+  const index = locationIndex(locations);
+  const known = index.answers.get(path);
+  if (known) return known;
+  const answer = pickLocation(index, path, depth);
+  index.answers.set(path, answer);
+  return answer;
+}
+
+function pickLocation(index: LocationIndex, path: string, depth: number): { location?: Directive; final: boolean; unknown?: boolean } {
+  const exact = index.exact.get(path);
+  if (exact) return { location: exact, final: true };
+  // The longest prefix: the path's own prefixes, longest first.
   let best: Directive | undefined;
-  let bestLength = -1;
-  for (const l of locs) {
-    const m = locationMatch(l);
-    if (!m) continue;
-    if (m.kind === 'exact' && m.uri === path) return { location: l, final: true };
-    if ((m.kind === 'prefix' || m.kind === 'noregex') && path.startsWith(m.uri) && m.uri.length > bestLength) {
-      best = l;
-      bestLength = m.uri.length;
-    }
+  for (const k of index.prefixLengths) {
+    if (k > path.length) continue;
+    best = index.prefix.get(path.slice(0, k));
+    if (best) break;
   }
   let inner: { location?: Directive; final: boolean; unknown?: boolean } | undefined;
   if (best) {
@@ -385,15 +480,28 @@ export function findLocation(locations: readonly Directive[], path: string, dept
     if (inner.final) return inner;
     if (locationMatch(best)!.kind === 'noregex') return { location: inner.location ?? best, final: true };
   }
-  for (const l of locs) {
-    const m = locationMatch(l)!;
-    if (m?.kind !== 'regex' && m?.kind !== 'regex-i') continue;
-    const matches = regexMatches(l, m, path);
-    // A regex the matcher cannot read may or may not take the path: nobody knows which location wins.
-    if (matches === undefined) return { final: true, unknown: true };
-    if (matches) {
-      const nested = findLocation(l.block!.children, path, depth + 1);
-      return { location: nested.final || nested.location ? nested.location : l, final: true, unknown: nested.unknown };
+  // Regexes in file order, but only those that can match: no required start, or one the path has.
+  if (index.regexes.length) {
+    const candidates = [...index.free];
+    const lower = lowerAscii(path);
+    for (const k of index.startLengths) {
+      if (k > path.length) continue;
+      for (const n of index.byStart.get(path.slice(0, k)) ?? []) candidates.push(n);
+      if (lower !== path) for (const n of index.byStart.get(lower.slice(0, k)) ?? []) candidates.push(n);
+    }
+    candidates.sort((a, b) => a - b);
+    let previous = -1;
+    for (const n of candidates) {
+      if (n === previous) continue;
+      previous = n;
+      const { l, m } = index.regexes[n];
+      const matches = regexMatches(l, m, path);
+      // A regex the matcher cannot read may or may not take the path: nobody knows which location wins.
+      if (matches === undefined) return { final: true, unknown: true };
+      if (matches) {
+        const nested = findLocation(l.block!.children, path, depth + 1);
+        return { location: nested.final || nested.location ? nested.location : l, final: true, unknown: nested.unknown };
+      }
     }
   }
   return { location: inner?.location ?? best, final: false };

@@ -1,5 +1,6 @@
 import type { RuleContext, TextEdit } from '../core/types';
 import type { Directive } from './model';
+import { eolOf as eolOfText } from '../core/text';
 
 /** Text edits on nginx configs that keep the file's indentation and line breaks. */
 
@@ -16,7 +17,7 @@ function lineEnd(text: string, offset: number): number {
 }
 
 export function eolOf(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+  return eolOfText(text);
 }
 
 /** The whitespace before the first word on `offset`'s line. */
@@ -36,8 +37,19 @@ export function indentUnit(text: string, d?: Directive): string {
       if (inner.startsWith(outer) && inner.length > outer.length) return inner.slice(outer.length);
     }
   }
-  const m = /^([ \t]+)\S/m.exec(text);
-  return m ? m[1] : '    ';
+  return firstIndent(text) ?? '    ';
+}
+
+// The first indentation of the file, remembered for the last text: every fix asks, and a scan of
+// the file per fix is quadratic in the number of findings.
+let lastText: string | undefined;
+let lastIndent: string | undefined;
+function firstIndent(text: string): string | undefined {
+  if (text !== lastText) {
+    lastIndent = /^([ \t]+)\S/m.exec(text)?.[1];
+    lastText = text;
+  }
+  return lastIndent;
 }
 
 function onOwnLine(text: string, offset: number): boolean {

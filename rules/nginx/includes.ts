@@ -4,6 +4,7 @@ import { locateInProject } from '../core/bounds';
 import { folderOf, normalizePath, resolveFrom } from '../core/paths';
 import { Ctx } from './directives';
 import { named, type Directive, type NginxModel } from './model';
+import { append } from '../core/arrays';
 
 /**
  * nginx `include` across the workspace. nginx reads a relative include against its prefix, the
@@ -152,7 +153,7 @@ export class Resolution {
         }
         for (const s of sources as Source[]) {
           for (const top of s.model.root) if (s !== this.self) this.foreign.set(top, s);
-          out.push(...this.level(s.model.root, s.file, [...path, s.file]));
+          append(out, this.level(s.model.root, s.file, [...path, s.file]));
         }
       }
     }

@@ -1,5 +1,6 @@
 import { resolveProxies, type ProxyTarget } from './analysis';
 import { Ctx, RAW, childContext, isThirdParty, specIn, specsOf, type DirectiveSpec } from './directives';
+import { MAX_NESTING, tooDeep } from '../core/limits';
 
 /**
  * The nginx model: one pass of a lexer that follows nginx's own rules (ngx_conf_read_token:
@@ -144,6 +145,11 @@ export function parseNginx(text: string, file = ''): NginxModel {
     return d;
   };
 
+  // Inside a block opened MAX_NESTING deep: its contents are read for their braces only (strings and
+  // comments still lexed), so the tree, and every walk over it, stays bounded by the limit.
+  let skipping = 0;
+  let cut: Directive | undefined;
+
   while (true) {
     // Between words: skip blanks, then see what starts here.
     while (i < n && isSpace(text.charCodeAt(i))) i++;
@@ -151,6 +157,18 @@ export function parseNginx(text: string, file = ''): NginxModel {
     const c = text.charCodeAt(i);
     if (c === HASH) {
       while (i < n && text.charCodeAt(i) !== LF && text.charCodeAt(i) !== CR) i++;
+      continue;
+    }
+    if (skipping > 0 && (c === SEMI || c === LBRACE || c === RBRACE)) {
+      words = [];
+      if (c === LBRACE) skipping++;
+      else if (c === RBRACE && --skipping === 0 && cut?.block) {
+        cut.block.close = i;
+        cut.block.closed = true;
+        cut.end = i + 1;
+        cut = undefined;
+      }
+      i++;
       continue;
     }
     if (c === SEMI) {
@@ -162,6 +180,12 @@ export function parseNginx(text: string, file = ''): NginxModel {
     if (c === LBRACE) {
       if (words.length === 0) {
         error('Unexpected "{": a block needs a directive name before it', i, i + 1);
+        if (stack.length > MAX_NESTING) {
+          error(tooDeep('Blocks'), i, i + 1);
+          skipping = 1;
+          i++;
+          continue;
+        }
         stack.push({ children: [] });
         i++;
         continue;
@@ -172,6 +196,12 @@ export function parseNginx(text: string, file = ''): NginxModel {
       if (/_by_lua_block$|^lua_block$/.test(d.name)) {
         i = skipLua(text, i, d.block);
         d.end = d.block.closed ? i : n;
+        continue;
+      }
+      if (stack.length > MAX_NESTING) {
+        error(tooDeep('Blocks'), d.nameWord.start, d.nameWord.end);
+        skipping = 1;
+        cut = d;
         continue;
       }
       stack.push({ directive: d, children: d.block.children });
@@ -199,6 +229,7 @@ export function parseNginx(text: string, file = ''): NginxModel {
     i = readWord(text, i, words, error);
   }
 
+  if (skipping > 0) words = [];
   // A string left open swallows the rest of the file: what is missing after it is the same mistake.
   const openString = errors.some((e) => e.message.startsWith('Unterminated string'));
   if (words.length > 0 && openString) finish('none', n, n);
@@ -395,11 +426,35 @@ function check(d: Directive, ctx: number): void {
   else if (d.args.length < spec.min || d.args.length > spec.max) d.problem = { kind: 'args', spec };
 }
 
+/**
+ * A level's directives by name, built once per level (kept while its length is unchanged): rules
+ * ask each of 20k sibling servers about their shared level, and a scan per question is quadratic.
+ * Small levels are scanned directly.
+ */
+const levelIndexes = new WeakMap<readonly Directive[], { length: number; byName: Map<string, Directive[]> }>();
+
+export function namedIn(list: readonly Directive[] | undefined, name: string): readonly Directive[] {
+  if (!list) return NONE;
+  if (list.length < 32) return list.filter((d) => d.name === name);
+  let index = levelIndexes.get(list);
+  if (!index || index.length !== list.length) {
+    const byName = new Map<string, Directive[]>();
+    for (const d of list) {
+      const same = byName.get(d.name);
+      if (same) same.push(d);
+      else byName.set(d.name, [d]);
+    }
+    index = { length: list.length, byName };
+    levelIndexes.set(list, index);
+  }
+  return index.byName.get(name) ?? NONE;
+}
+
 /** The directives of a block (or the file's top level) named `name`. */
 export function childrenNamed(list: readonly Directive[] | undefined, name: string): Directive[] {
-  return list ? list.filter((d) => d.name === name) : [];
+  return [...namedIn(list, name)];
 }
 
 export function childNamed(list: readonly Directive[] | undefined, name: string): Directive | undefined {
-  return list?.find((d) => d.name === name);
+  return namedIn(list, name)[0];
 }

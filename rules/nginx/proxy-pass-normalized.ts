@@ -1,6 +1,6 @@
 import type { Fix, Report, Rule, RuleContext } from '../core/types';
 import { locationMatch, scopeChain } from './analysis';
-import { named, type Directive, type NginxModel } from './model';
+import { named, namedIn, type Directive, type NginxModel } from './model';
 
 /** Variables that hold the path still encoded after `rewrite ^ $request_uri`. */
 const RAW_PATH = /\$(uri\b|\{uri\}|\d|\{\d\})/;
@@ -60,7 +60,7 @@ function splitUrl(url: string): { host: string; path: string } {
 
 /** `rewrite ^ $request_uri;` in scope: the URI is the raw request URI from then on. */
 function keepsRequestUri(model: NginxModel, d: Directive): boolean {
-  return scopeChain(model, d).some((level) => level.some((x) => x.name === 'rewrite' && x.args[0]?.value === '^' && x.args[1]?.value === '$request_uri'));
+  return scopeChain(model, d).some((level) => namedIn(level, 'rewrite').some((x) => x.args[0]?.value === '^' && x.args[1]?.value === '$request_uri'));
 }
 
 /** In `location /`, `proxy_pass http://b/;` replaces "/" with "/": without the slash nginx passes the same path, unchanged. */

@@ -1,3 +1,4 @@
+import { append } from '../core/arrays';
 /**
  * What an nginx pattern can match, for the rules: the finite set of shapes (sequences of literal
  * characters, character sets and anchors) taken from the pattern's tree (`rules/core/regex.ts`) by
@@ -46,7 +47,7 @@ function expand(node: RegexNode, icase: boolean): Atom[][] {
       for (const n of counts) {
         let acc: Atom[][] = [[]];
         for (let k = 0; k < n; k++) acc = product(acc, inner);
-        out.push(...acc);
+        append(out, acc);
       }
       return out.slice(0, MAX_SHAPES);
     }

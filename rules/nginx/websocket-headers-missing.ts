@@ -3,6 +3,7 @@ import { effective, foreignAtLevel, holder, knownTargets, proxyHeaders } from '.
 import { insertAfter, replaceArgs } from './edit';
 import { setHeadersEdits } from './headers';
 import type { NginxModel } from './model';
+import { append } from '../core/arrays';
 
 export const rule: Rule<NginxModel> = {
   id: 'nginx/websocket-headers-missing',
@@ -37,7 +38,7 @@ export const rule: Rule<NginxModel> = {
       }
       if (needHeaders.length) {
         const headerEdits = setHeadersEdits(ctx, t, headers, needHeaders);
-        if (headerEdits) edits.push(...headerEdits);
+        if (headerEdits) append(edits, headerEdits);
         else fixable = false;
       }
       reports.push({

@@ -2,6 +2,7 @@ import type { Fix, RuleContext } from '../core/types';
 import { edit, envAssignments, literalRange } from './edit';
 import { parseListen, type ListenAddress } from './address';
 import type { Assignment, SystemdModel, Word } from './model';
+import { append } from '../core/arrays';
 
 /**
  * The settings of a unit that say where its process listens — read once here for
@@ -47,7 +48,7 @@ export function listenSettings(model: SystemdModel): ListenSetting[] {
         out.push({ what: env.name, kind: 'env', assignment: a, word: env.word, from: env.valueIndex, to: env.word.value.length, bindOnly: BIND_VAR.test(env.name) });
       }
     } else if (a.key === 'ExecStart') {
-      out.push(...flags(a));
+      append(out, flags(a));
     } else if (a.section.name === 'Socket' && SOCKET_LISTEN.test(a.key) && a.words.length === 1) {
       const word = a.words[0];
       const bare = /^\d+$/.test(word.value) ? Number(word.value) : undefined;

@@ -121,7 +121,11 @@ interface Segment {
 }
 
 class Logical {
-  text = '';
+  // Pieces are joined once, when the line is complete: growing one string per continuation line
+  // (and cutting its backslash) copied the whole line each time, quadratic in the line count.
+  private pieces: string[] = [];
+  private length = 0;
+  private joined: string | undefined;
   segments: Segment[] = [];
   firstLine = 0;
   lineStart = 0;
@@ -129,21 +133,44 @@ class Logical {
   lineEnd = 0;
   next = 0;
 
+  get text(): string {
+    this.joined ??= this.pieces.join('');
+    return this.joined;
+  }
+
   add(from: number, piece: string, lineEnd: number, next: number): void {
     this.lineEnd = lineEnd;
     this.next = next;
-    this.segments.push({ at: this.text.length, from, length: piece.length });
-    this.text += piece;
+    this.segments.push({ at: this.length, from, length: piece.length });
+    this.pieces.push(piece);
+    this.length += piece.length;
+    this.joined = undefined;
+  }
+
+  /** The continuation backslash ending the last piece reads as a blank. */
+  continued(): void {
+    const last = this.pieces.length - 1;
+    this.pieces[last] = this.pieces[last].slice(0, -1) + ' ';
+    this.joined = undefined;
   }
 
   /** Text offset of logical index `i` (`i === length` maps to just after the last character). */
   offset(i: number): number {
     const segs = this.segments;
-    for (let k = segs.length - 1; k >= 0; k--) {
-      const s = segs[k];
-      if (i >= s.at) return i - s.at < s.length || k === segs.length - 1 ? s.from + (i - s.at) : s.from + s.length;
+    if (!segs.length) return 0;
+    // The last segment starting at or before `i` (binary search: a line may have 100k pieces).
+    let lo = 0;
+    let hi = segs.length - 1;
+    if (i < segs[0].at) return segs[0].from;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (segs[mid].at <= i) lo = mid;
+      else hi = mid - 1;
     }
-    return segs.length ? segs[0].from : 0;
+    // Empty pieces share their `at` with the next one: the original scan took the last of them.
+    const k = lo;
+    const s = segs[k];
+    return i - s.at < s.length || k === segs.length - 1 ? s.from + (i - s.at) : s.from + s.length;
   }
 
   /** Text offset just after the character at logical index `i - 1`. */
@@ -255,7 +282,7 @@ export function parseSystemd(text: string, file: string): SystemdModel {
       let escaped = false;
       for (let k = from; k < eol; k++) escaped = escaped ? false : text[k] === '\\';
       if (escaped) {
-        logical.text = logical.text.slice(0, -1) + ' ';
+        logical.continued();
         pending = logical;
       } else {
         pending = undefined;

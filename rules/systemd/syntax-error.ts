@@ -2,6 +2,7 @@ import type { Fix, Report, Rule, RuleContext } from '../core/types';
 import { edit, envAssignments } from './edit';
 import { wordOffset, type Assignment, type SyntaxIssue, type SystemdModel } from './model';
 import { SPECIFIERS } from './settings-table';
+import { append } from '../core/arrays';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Settings whose `%` specifiers we check, and what systemd does with an unknown one. */
@@ -20,7 +21,7 @@ export const rule: Rule<SystemdModel> = {
   check(model, ctx) {
     const reports: Report[] = model.issues.map((issue) => ({ range: ctx.range(issue.start, issue.end), message: issue.message, fixes: headerFixes(issue, model, ctx) }));
     for (const a of model.assignments) {
-      if (a.section?.accepted) reports.push(...specifiers(a, ctx));
+      if (a.section?.accepted) append(reports, specifiers(a, ctx));
       if (a.key !== 'Environment' || !a.section?.accepted) continue;
       // systemd drops the whole line when one word does not split, and each word that is no assignment.
       const broken = a.words.find((w) => w.error);

@@ -63,6 +63,24 @@ describe('rule layout', () => {
   });
 });
 
+describe('no spread of unbounded arrays', () => {
+  // `a.push(...b)` and `Math.max(...b)` pass b's items as arguments: past ~100k items (a file of
+  // one-character lines) the call overflows the stack. Use `append` from rules/core/arrays.
+  it('rules/, cli/ and server/ never call push(...) or Math.max/min(...)', () => {
+    const walk = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+    for (const dir of ['rules', 'cli', 'server']) {
+      for (const file of walk(join(root, dir))) {
+        const lines = readFileSync(file, 'utf8').split('\n');
+        lines.forEach((line, i) => {
+          if (/^\s*(\/\/|\*)/.test(line)) return;
+          assert.doesNotMatch(line, /\b(push|unshift|Math\.max|Math\.min)\(\s*\.\.\./, `${file}:${i + 1}`);
+        });
+      }
+    }
+  });
+});
+
 describe('README', () => {
   it('lists every rule (run `npm run docs:rules` after adding one)', async () => {
     const { withRulesBlock } = await import('../../scripts/readme-rules');
