@@ -100,6 +100,20 @@ describe('cli --fix: writes stay inside the project', () => {
     assert.ok(!existsSync(join(project, '.gitignore')));
   });
 
+  it('a Caddy typo in an imported file outside the project: not read, not fixed; the same typo inside is fixed', () => {
+    const fragment = 'encode gzip\nreverse_prxy localhost:8080\n';
+    const { parent, project } = layout({
+      'shared.caddy': fragment,
+      'project/inside.caddy': fragment,
+      'project/Caddyfile': 'a.example.com {\n\timport ../shared.caddy\n\timport inside.caddy\n}\n',
+    });
+    const r = fix(parent, project, 'Caddyfile');
+    assert.equal(readFileSync(join(parent, 'shared.caddy'), 'utf8'), fragment);
+    assert.equal(readFileSync(join(project, 'inside.caddy'), 'utf8'), 'encode gzip\nreverse_proxy localhost:8080\n');
+    assert.match(r.stdout, /`import \.\.\/shared\.caddy` is outside the project: not read/);
+    assert.notEqual(r.code, 2, r.stderr);
+  });
+
   it('the systemd secret fix writes the env file beside the unit, nothing in /etc', () => {
     const unit = `pcfix${process.pid}x${count}`;
     const { parent, project } = layout({ [`project/deploy/${unit}.service`]: `[Service]\nEnvironment=API_TOKEN=${TOKEN}\nExecStart=/usr/bin/app\n` });
