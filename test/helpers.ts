@@ -74,21 +74,21 @@ const throwOnRuleError = ({ rule, error }: { rule: string; error: unknown }) => 
  * that are only included (no detectable name) are read when something includes them. A rule that
  * throws fails the test. The project is returned too, for its facts.
  */
-export async function lintWorkspaceProject(files: Record<string, string>, config: Partial<Config> = {}): Promise<{ findings: Finding[]; project: Project }> {
+export async function lintWorkspaceProject(files: Record<string, string>, config: Partial<Config> = {}, roots?: string[]): Promise<{ findings: Finding[]; project: Project }> {
   const fs = memoryFileSystem(files);
   const project = new Project(fs, { onRuleError: throwOnRuleError });
   const { findings } = await lintProject(
     project,
     Object.entries(files).map(([file, text]) => ({ file, text })),
-    { config: mergeConfig(config), workspace: { read: (p) => fs.read(p) }, onRuleError: throwOnRuleError },
+    { config: mergeConfig(config), workspace: { read: (p) => fs.read(p) }, roots, onRuleError: throwOnRuleError },
     (file) => fs.stamp(file),
   );
   return { findings, project };
 }
 
-/** The findings of `lintWorkspaceProject`. */
-export async function lintWorkspace(files: Record<string, string>, config: Partial<Config> = {}): Promise<Finding[]> {
-  return (await lintWorkspaceProject(files, config)).findings;
+/** The findings of `lintWorkspaceProject`; with `roots`, the project's edge is known (as in the CLI). */
+export async function lintWorkspace(files: Record<string, string>, config: Partial<Config> = {}, roots?: string[]): Promise<Finding[]> {
+  return (await lintWorkspaceProject(files, config, roots)).findings;
 }
 
 /** A fix's edits applied to an in-memory workspace: the new texts, every file touched. */

@@ -1,6 +1,6 @@
 import type { RuleContext, TextEdit } from '../core/types';
 import type { Directive } from './model';
-import { eolOf as eolOfText } from '../core/text';
+import { eolOf as eolOfText, firstIndentOf } from '../core/text';
 
 /** Text edits on a Caddyfile that keep its indentation style and line breaks. */
 
@@ -25,21 +25,9 @@ export function indentAt(text: string, offset: number): string {
 
 /** The file's indentation step: a tab, or the first indentation written with spaces. */
 export function indentUnit(text: string): string {
-  const first = firstIndent(text);
+  const first = firstIndentOf(text);
   if (first === undefined) return '\t';
   return first.startsWith('\t') ? '\t' : first;
-}
-
-// The first indentation of the file, remembered for the last text: every fix asks, and a scan of
-// the file per fix is quadratic in the number of findings.
-let lastText: string | undefined;
-let lastIndent: string | undefined;
-function firstIndent(text: string): string | undefined {
-  if (text !== lastText) {
-    lastIndent = /^([ \t]+)\S/m.exec(text)?.[1];
-    lastText = text;
-  }
-  return lastIndent;
 }
 
 /** Lines inserted just above a directive, at its indentation. */

@@ -81,3 +81,15 @@ export function eolOf(text: string): string {
   }
   return eolFound;
 }
+
+let indentText: string | undefined;
+let indentFound: string | undefined;
+
+/** The file's first indentation (the blanks before a line's first non-blank), remembered as `eolOf` is. */
+export function firstIndentOf(text: string): string | undefined {
+  if (text !== indentText) {
+    indentFound = /^([ \t]+)\S/m.exec(text)?.[1];
+    indentText = text;
+  }
+  return indentFound;
+}

@@ -1,6 +1,6 @@
 import type { RuleContext, TextEdit } from '../core/types';
 import type { Directive } from './model';
-import { eolOf as eolOfText } from '../core/text';
+import { eolOf as eolOfText, firstIndentOf } from '../core/text';
 
 /** Text edits on nginx configs that keep the file's indentation and line breaks. */
 
@@ -37,19 +37,7 @@ export function indentUnit(text: string, d?: Directive): string {
       if (inner.startsWith(outer) && inner.length > outer.length) return inner.slice(outer.length);
     }
   }
-  return firstIndent(text) ?? '    ';
-}
-
-// The first indentation of the file, remembered for the last text: every fix asks, and a scan of
-// the file per fix is quadratic in the number of findings.
-let lastText: string | undefined;
-let lastIndent: string | undefined;
-function firstIndent(text: string): string | undefined {
-  if (text !== lastText) {
-    lastIndent = /^([ \t]+)\S/m.exec(text)?.[1];
-    lastText = text;
-  }
-  return lastIndent;
+  return firstIndentOf(text) ?? '    ';
 }
 
 function onOwnLine(text: string, offset: number): boolean {

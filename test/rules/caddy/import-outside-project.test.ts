@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lintProject, memoryFileSystem, mergeConfig, Project, type Finding } from '../../../rules';
-import { lines, lint, only, rangeOf } from '../../helpers';
+import { lines, lint, lintWorkspace, only, rangeOf } from '../../helpers';
 
 const RULE = 'caddy/import-outside-project';
 
-async function lintIn(files: Record<string, string>, roots: string[]): Promise<Finding[]> {
-  const fs = memoryFileSystem(files);
-  const project = new Project(fs);
-  const { findings } = await lintProject(project, Object.entries(files).map(([file, text]) => ({ file, text })), { config: mergeConfig({}), workspace: { read: fs.read }, roots }, fs.stamp);
-  return findings;
-}
+const lintIn = (files: Record<string, string>, roots: string[]) => lintWorkspace(files, {}, roots);
 
 describe(RULE, () => {
   const file = '/p/Caddyfile';
