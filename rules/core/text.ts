@@ -75,10 +75,10 @@ let eolFound = '\n';
 
 /** The file's line ending: `\r\n` when it has one, else `\n`. */
 export function eolOf(text: string): string {
-  if (text !== eolText) {
-    eolFound = text.includes('\r\n') ? '\r\n' : '\n';
-    eolText = text;
-  }
+  if (text !== eolText) eolFound = text.includes('\r\n') ? '\r\n' : '\n';
+  // Kept even when equal: an equal text held in another string is compared in full on every call,
+  // the same string at once.
+  eolText = text;
   return eolFound;
 }
 
@@ -87,9 +87,7 @@ let indentFound: string | undefined;
 
 /** The file's first indentation (the blanks before a line's first non-blank), remembered as `eolOf` is. */
 export function firstIndentOf(text: string): string | undefined {
-  if (text !== indentText) {
-    indentFound = /^([ \t]+)\S/m.exec(text)?.[1];
-    indentText = text;
-  }
+  if (text !== indentText) indentFound = /^([ \t]+)\S/m.exec(text)?.[1];
+  indentText = text;
   return indentFound;
 }
