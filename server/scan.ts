@@ -18,6 +18,9 @@ import type { Linter, LintInputs } from './linter';
 import type { DocumentConfig } from './settings';
 import type { WorkspaceFiles } from './workspace';
 
+/** What the 0:0 warning on a config file too large to lint is filed under. */
+export const TOO_LARGE_RULE = 'portcullis/too-large';
+
 export interface ScanHost {
   linter: Linter;
   files: WorkspaceFiles;
@@ -221,9 +224,13 @@ export class WorkspaceScanner {
    */
   async findingsOnDisk(file: string, folder = this.folderOf(path.resolve(file))): Promise<Finding[] | undefined> {
     const read = readCandidate(file, folder);
-    const text = read?.text;
+    if (read && 'tooLarge' in read && folder) {
+      this.host.forget?.(file);
+      return (await this.host.config(file, folder)).excluded ? [] : [tooLargeFinding(file, read.tooLarge)];
+    }
+    const text = read && 'text' in read ? read.text : undefined;
     const format = text === undefined ? undefined : detectFormat(file, text);
-    if (text === undefined || !format || !folder) {
+    if (!read || !('text' in read) || text === undefined || !format || !folder) {
       this.host.forget?.(file);
       return undefined;
     }
@@ -235,7 +242,7 @@ export class WorkspaceScanner {
     const inputs: LintInputs = { config, workspace: this.host.files, workspaceGeneration: this.host.files.generation, project: this.host.project };
     const findings = await this.host.linter.lintOnce({ uri: file, version: 0, languageId: '', getText: () => text }, file, inputs);
     // A file its own tool refuses by its encoding (an nginx BOM, UTF-16): a syntax error at 0:0, as the CLI says.
-    const refused = encodingFinding(file, format, read!.encoding);
+    const refused = encodingFinding(file, format, read.encoding);
     return refused && findings && config.rules[refused.rule] !== 'off' ? [refused, ...findings] : findings;
   }
 
@@ -275,12 +282,34 @@ export class WorkspaceScanner {
  * file (a FIFO named docker-compose.yml is never waited on), or a symlink out of the folder. The
  * one safe reader (io/read.ts); decoded by its byte-order mark.
  */
-function readCandidate(file: string, folder?: string): { text: string; encoding: TextEncoding } | undefined {
-  const r = readBytes(file, { maxBytes: MAX_DISCOVERED_BYTES, ...(folder ? { roots: [folder] } : {}) });
-  if (!r.ok) return undefined;
+function readCandidate(file: string, folder?: string): { text: string; encoding: TextEncoding } | { tooLarge: number } | undefined {
+  const roots = folder ? { roots: [folder] } : {};
+  const r = readBytes(file, { maxBytes: MAX_DISCOVERED_BYTES, ...roots });
+  if (!r.ok) return r.reason === 'too-large' && isOursByHead(file, roots) ? { tooLarge: r.size ?? 0 } : undefined;
   const utf16 = r.bytes.length >= 2 && ((r.bytes[0] === 0xff && r.bytes[1] === 0xfe) || (r.bytes[0] === 0xfe && r.bytes[1] === 0xff));
   if (candidateByName(file) === 'content' && !utf16 && looksBinary(r.bytes.subarray(0, 4096))) return undefined;
   return decodeText(r.bytes);
+}
+
+/** A file too large to read whole is one of ours when its name says so, or its head (as the CLI decides). */
+function isOursByHead(file: string, roots: { roots?: string[] }): boolean {
+  if (candidateByName(file) === 'path') return true;
+  const head = readBytes(file, { maxBytes: Number.MAX_SAFE_INTEGER, headOnly: 4096, ...roots });
+  return head.ok && !looksBinary(head.bytes) && detectFormat(file, decodeText(head.bytes).text) !== undefined;
+}
+
+/** The one warning on a config file too large to lint: never "no problems" for a file not checked. */
+function tooLargeFinding(file: string, size: number): Finding {
+  const start = { line: 0, character: 0 };
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return {
+    rule: TOO_LARGE_RULE,
+    severity: 'warning',
+    file,
+    range: { start, end: start },
+    message: `Portcullis did not lint ${path.basename(file)}: it is ${mb(size)}, over the ${mb(MAX_DISCOVERED_BYTES)} a configuration file may have; nothing in it was checked.`,
+    fixes: [],
+  };
 }
 
 function relative(folder: string, file: string): string {

@@ -38,6 +38,10 @@ describe('server: nothing outside the workspace folder is read', () => {
     fs.writeFileSync(path.join(folder, 'nginx', 'nginx.conf'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('events {}\nhttp { server_tokens on; }\n')]));
     fs.mkdirSync(path.join(folder, 'u16'));
     fs.writeFileSync(path.join(folder, 'u16', 'docker-compose.yml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(lines('services:', '  ollama:', '    image: ollama/ollama:0.5.7', '    ports:', '      - "11434:11434"'), 'utf16le')]));
+    // Over the 4 MB a config file may have: one by its name, one a data file under a YAML name.
+    fs.mkdirSync(path.join(folder, 'big'));
+    fs.writeFileSync(path.join(folder, 'big', 'docker-compose.yml'), 'services:\n  app:\n    image: app:1\n' + '#'.repeat(4_500_000) + '\n');
+    fs.writeFileSync(path.join(folder, 'big', 'rows.yml'), '- 1\n'.repeat(1_200_000));
     client = await LspClient.start(built.serverJs, { workspaceFolders: [folder], capabilities: { ...CLIENT_CAPABILITIES, window: { workDoneProgress: true } } });
   });
 
@@ -65,6 +69,15 @@ describe('server: nothing outside the workspace folder is read', () => {
     assert.deepEqual(tokens.range, { start: { line: 1, character: 21 }, end: { line: 1, character: 23 } });
     const u16 = client.published.filter((p) => p.uri === uriOf(path.join(folder, 'u16', 'docker-compose.yml'))).pop()!;
     assert.deepEqual(u16.diagnostics.find((d) => d.code === 'compose/port-exposed-all-interfaces')?.range, { start: { line: 4, character: 8 }, end: { line: 4, character: 21 } });
+  });
+
+  it('a config file too large to lint gets one warning at 0:0, never "no problems"; a large data file nothing', () => {
+    const big = client.published.filter((p) => p.uri === uriOf(path.join(folder, 'big', 'docker-compose.yml'))).pop()!;
+    assert.deepEqual(
+      big.diagnostics.map((d) => [d.code, d.severity, d.range.start, d.range.end, d.message]),
+      [['portcullis/too-large', 2, { line: 0, character: 0 }, { line: 0, character: 0 }, 'Portcullis did not lint docker-compose.yml: it is 4.3 MB, over the 4.0 MB a configuration file may have; nothing in it was checked.']],
+    );
+    assert.ok(!client.published.some((p) => p.uri === uriOf(path.join(folder, 'big', 'rows.yml'))));
   });
 
   it('stays responsive when told the FIFO changed, and an opened document keeps the edge', async () => {
