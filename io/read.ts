@@ -59,14 +59,19 @@ function within(root: string, p: string): boolean {
 export function insideRoots(roots: readonly string[] | undefined, p: string): boolean {
   if (!roots) return true;
   const abs = path.resolve(p);
-  if (!roots.some((r) => within(path.resolve(r), abs))) return false;
   let real: string;
   try {
     real = fs.realpathSync.native(abs);
   } catch {
     // Missing: nothing to read; its name is inside.
-    return true;
+    return roots.some((r) => within(path.resolve(r), abs));
   }
+  return insideByRealPath(roots, abs, real);
+}
+
+/** `insideRoots` once the real path is known (one `realpath` per read). */
+function insideByRealPath(roots: readonly string[], abs: string, real: string): boolean {
+  if (!roots.some((r) => within(path.resolve(r), abs))) return false;
   return roots.some((r) => within(realRoot(r), real) || within(path.resolve(r), real));
 }
 
@@ -80,7 +85,7 @@ export function readBytes(file: string, opts: ReadOptions = {}): SafeRead {
   } catch (e) {
     return { ok: false, reason: (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'missing' : 'unreadable' };
   }
-  if (opts.roots && !insideRoots(opts.roots, abs)) return { ok: false, reason: 'outside' };
+  if (opts.roots && !insideByRealPath(opts.roots, abs, real)) return { ok: false, reason: 'outside' };
   let fd: number;
   try {
     fd = fs.openSync(real, OPEN_FLAGS);
