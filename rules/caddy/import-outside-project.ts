@@ -8,7 +8,7 @@ export const rule: Rule<CaddyModel> = {
   id: 'caddy/import-outside-project',
   format: 'caddy',
   severity: 'info',
-  summary: 'an import names a file outside the project, which is not read',
+  summary: 'a relative import climbs out of the project: the file is not read',
   check(model, ctx) {
     // The edge is known only to an adapter (a CLI run, a workspace folder).
     if (!ctx.roots) return [];
@@ -19,7 +19,9 @@ export const rule: Rule<CaddyModel> = {
       walk(b.directives, (d) => {
         const arg = d.args[0];
         if (d.name.text !== 'import' || d.name.quote !== '' || !arg || arg.text === '' || arg.text.includes('{') || model.snippetsByName.has(arg.text)) return;
-        if (seen.has(arg.start) || importPattern(arg.text, dir, ctx, ctx.project) !== undefined) return;
+        // An absolute path names a file of the server (`/etc/caddy/…`): looked up in the project,
+        // and unknown like any import the project does not hold. Only a relative path climbs out.
+        if (seen.has(arg.start) || arg.text.startsWith('/') || importPattern(arg.text, dir, ctx, ctx.project) !== undefined) return;
         seen.add(arg.start);
         reports.push({
           range: ctx.range(arg.start, arg.end),

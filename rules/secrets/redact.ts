@@ -14,6 +14,13 @@ import { findKeys, isPlaceholder, isReference, looksLikeSecret, mask } from './d
 
 /** Shorter known secrets are not replaced everywhere: `admin1` would mangle unrelated words. */
 const MIN_KNOWN = 6;
+/**
+ * A known secret shorter than this is masked only where it stands as a whole token: the password
+ * `nextcloud` is masked in `(nextcloud)` and `u:nextcloud@db`, not in the service name
+ * `nextcloud-app`. A longer one (a key) is masked wherever it appears.
+ */
+const ANYWHERE_KNOWN = 16;
+const TOKEN_CHAR = /[A-Za-z0-9_.-]/;
 /** How much of a name taken from the file a message shows. */
 const NAME_CUT = 40;
 
@@ -27,28 +34,46 @@ export interface Redactor {
 
 /** A redactor that knows these secrets (finding list: their `secret` fields) besides the patterns. */
 export function redactor(known: Iterable<string | undefined> | readonly Finding[] = []): Redactor {
-  const secrets = new Set<string>();
+  // Every known secret is masked in free text (stderr, exposure). In a finding, a short one (a weak
+  // password such as `nextcloud`, often also a name the deployment uses elsewhere) is masked only
+  // in the findings of the file it was found in; a long one (a key) everywhere.
+  const all = new Set<string>();
+  const everywhere = new Set<string>();
+  const shortOf = new Map<string, Set<string>>();
   for (const k of known as Iterable<string | Finding | undefined>) {
     const v = typeof k === 'string' ? k : k?.secret;
-    if (v && v.length >= MIN_KNOWN) secrets.add(v);
+    if (!v || v.length < MIN_KNOWN) continue;
+    all.add(v);
+    if (typeof k === 'string' || v.length >= ANYWHERE_KNOWN) everywhere.add(v);
+    else if (k) shortOf.set(k.file, (shortOf.get(k.file) ?? new Set()).add(v));
   }
-  const list = [...secrets];
-  const text = (s: string) => redactText(s, list);
-  const fix = (x: Fix): Fix => ({
+  const list = [...all];
+  const byFile = new Map<string, string[]>();
+  const knownIn = (file: string): string[] => {
+    let l = byFile.get(file);
+    if (!l) byFile.set(file, (l = [...everywhere, ...(shortOf.get(file) ?? [])]));
+    return l;
+  };
+  const fixWith = (secrets: readonly string[]) => (x: Fix): Fix => ({
     ...x,
-    title: text(x.title),
+    title: redactText(x.title, secrets),
     // `redacted` is the rule's own masked form of the edit (an `.env` line): preferred when present.
-    edits: x.edits.map(({ redacted, ...e }): TextEdit => ({ ...e, newText: text(redacted ?? e.newText) })),
+    edits: x.edits.map(({ redacted, ...e }): TextEdit => ({ ...e, newText: redactText(redacted ?? e.newText, secrets) })),
   });
-  const finding = ({ secret: _secret, ...f }: Finding): Finding => ({
-    ...f,
-    message: text(f.message),
-    fixes: f.fixes.map(fix),
-    ...(f.related ? { related: f.related.map((r): RelatedLocation => ({ ...r, message: text(r.message) })) } : {}),
-  });
+  const finding = ({ secret: _secret, ...f }: Finding): Finding => {
+    const secrets = knownIn(f.file);
+    const text = (s: string) => redactText(s, secrets);
+    return {
+      ...f,
+      message: text(f.message),
+      fixes: f.fixes.map(fixWith(secrets)),
+      ...(f.related ? { related: f.related.map((r): RelatedLocation => ({ ...r, message: text(r.message) })) } : {}),
+    };
+  };
+  const text = (s: string) => redactText(s, list);
   return {
     text,
-    fix,
+    fix: fixWith(list),
     finding,
     findings: (fs) => fs.map(finding),
     exposure: (e) => deepText(e, text) as Exposure,
@@ -67,7 +92,12 @@ function deepText(v: unknown, text: (s: string) => string, key?: string): unknow
 export function redactText(s: string, known: readonly string[] = []): string {
   if (!s) return s;
   const spans: [number, number][] = [];
-  for (const k of known) for (let i = s.indexOf(k); i >= 0; i = s.indexOf(k, i + k.length)) spans.push([i, i + k.length]);
+  for (const k of known) {
+    for (let i = s.indexOf(k); i >= 0; i = s.indexOf(k, i + 1)) {
+      const whole = !TOKEN_CHAR.test(s[i - 1] ?? ' ') && !TOKEN_CHAR.test(s[i + k.length] ?? ' ');
+      if (whole || k.length >= ANYWHERE_KNOWN) spans.push([i, i + k.length]);
+    }
+  }
   for (const k of findKeys(s)) spans.push([k.start, k.end]);
   urlPasswords(s, spans);
   schemeTokens(s, spans);

@@ -24,6 +24,13 @@ describe('redactText', () => {
     assert.equal(redactText('pw is hunter2hunter2! and again hunter2hunter2', ['hunter2hunter2']), 'pw is hunt…er2! and again hunt…er2');
     assert.equal(redactText(`x=${OPENROUTER}`, [OPENROUTER]), 'x=sk-or…c3d4');
   });
+  it('masks a short known secret only as a whole token, a long one anywhere', () => {
+    // The password `nextcloud` (awesome-compose): the service names that contain it stay readable.
+    assert.equal(redactText('"nextcloud-app" has no limit; POSTGRES_PASSWORD (nextcloud), u:nextcloud@db', ['nextcloud']), '"nextcloud-app" has no limit; POSTGRES_PASSWORD (nex…d), u:nex…d@db');
+    const key = 'Zq8vN2rT5wX1yB4kP7mQ';
+    assert.equal(redactText(`x${key}y`, [key]), 'xZq8vN…P7mQy');
+  });
+
   it('stays linear on adversarial text', () => {
     const t0 = performance.now();
     redactText('a'.repeat(200_000) + '://'.repeat(50_000) + ':'.repeat(100_000) + 'Bearer '.repeat(20_000));
