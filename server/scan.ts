@@ -191,6 +191,8 @@ export class WorkspaceScanner {
   /** A file or folder deleted on disk: the findings of what was in it go (an open editor keeps its own). */
   deleted(file: string): void {
     const abs = path.resolve(file);
+    // A read of a file in it still under way must not publish when it ends (its lint can take seconds).
+    for (const f of [...this.reads.keys()]) if (f === abs || isInside(f, abs)) this.bump(f);
     for (const f of [...this.published]) if ((f === abs || isInside(f, abs)) && !this.host.files.isOpen(f)) this.clear(f);
   }
 
@@ -211,6 +213,9 @@ export class WorkspaceScanner {
           this.published.add(file);
           this.send(file, findings);
         } else this.clearIf(file, always);
+      } else if (!this.host.files.isOpen(file) && !fs.existsSync(file)) {
+        // Deleted while it was linted: what the lint recorded of it in the project goes too.
+        this.host.forget?.(file);
       }
       return findings === undefined ? 'not-ours' : findings.length ? 'findings' : 'none';
     };

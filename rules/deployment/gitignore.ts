@@ -56,6 +56,8 @@ function globTree(glob: string): RegexNode {
 /** Never matches: a pattern too large to compile (thousands of characters). */
 const NOTHING = { test: () => false };
 
+const MAX_PATTERN = 4096;
+
 export function parseGitignore(text: string): Pattern[] {
   const out: Pattern[] = [];
   for (let line of text.split(/\r?\n/)) {
@@ -75,7 +77,9 @@ export function parseGitignore(text: string): Pattern[] {
     if (!line) continue;
     const anchored = line.includes('/');
     if (line.startsWith('/')) line = line.slice(1);
-    out.push({ negate, dirOnly, anchored, re: compileTree(globTree(line), { dollarEndOnly: true }) ?? NOTHING });
+    // A pattern longer than a path can be (PATH_MAX) names no file: not compiled.
+    const re = line.length > MAX_PATTERN ? NOTHING : (compileTree(globTree(line), { dollarEndOnly: true }) ?? NOTHING);
+    out.push({ negate, dirOnly, anchored, re });
   }
   return out;
 }

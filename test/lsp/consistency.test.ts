@@ -4,7 +4,8 @@
  * documents growing past the worker threshold and shrinking back, closing, deleting from disk,
  * folders removed, reopening), then the server's final diagnostics and `portcullis/exposure` must
  * equal the CLI's (`dist/cli.js`, JSON and `exposure --format json`) for the same texts on disk.
- * Reproduce a failure with PORTCULLIS_SEED=<seed> (and PORTCULLIS_STEPS=<n>) as printed.
+ * Reproduce a failure with PORTCULLIS_SEED=<seed> (and PORTCULLIS_STEPS=<n>) as printed;
+ * PORTCULLIS_SEED=random walks a new seed.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,7 +18,9 @@ import { CLIENT_CAPABILITIES, REPO, buildServer, writeFile as write, LspClient, 
 import { lines } from '../helpers';
 
 const CHANGED = { created: 1, changed: 2, deleted: 3 } as const;
-const SEED = Number(process.env.PORTCULLIS_SEED ?? Math.floor(Math.random() * 2 ** 31));
+// Fixed seeds keep CI deterministic; each found a race once (1383089923: a folder deleted while a
+// file in it was linted from disk). PORTCULLIS_SEED=<n> replays one, PORTCULLIS_SEED=random explores.
+const SEEDS = process.env.PORTCULLIS_SEED === 'random' ? [Math.floor(Math.random() * 2 ** 31)] : process.env.PORTCULLIS_SEED ? [Number(process.env.PORTCULLIS_SEED)] : [3, 8, 1383089923];
 const STEPS = Number(process.env.PORTCULLIS_STEPS ?? 14);
 const CLI = path.join(REPO, 'dist', 'cli.js');
 // This test is about what the project holds, not time: a large document's lint on a loaded
@@ -222,7 +225,7 @@ describe("the server's project against the CLI", () => {
     await walk.compare('grown past 200 KB');
   });
 
-  it(`ends with what the CLI reports after random edits (PORTCULLIS_SEED=${SEED} PORTCULLIS_STEPS=${STEPS})`, async () => {
+  for (const SEED of SEEDS) it(`ends with what the CLI reports after random edits (PORTCULLIS_SEED=${SEED} PORTCULLIS_STEPS=${STEPS})`, async () => {
     const rnd = random(SEED);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
     const textOf = (kind: Kind): string => {
