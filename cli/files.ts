@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { readBytes } from '../io/read';
+import { headSaysConfig, readBytes } from '../io/read';
 import { decodeText, type TextEncoding } from '../io/text';
 import { candidateByName, detectFormat, GlobSet, looksBinary, MAX_DISCOVERED_BYTES, SKIP_DIRS, type Format } from '../rules';
 
@@ -45,12 +45,12 @@ export function collectTargets(paths: string[], opts: { kind?: Format; exclude: 
       if (r.reason === 'missing') out.missing.push(file);
       else if (r.reason === 'too-large') {
         // A found file counts when its name, or its head, says it is one of ours.
-        if (named || byPath || sniffedLarge(abs)) out.tooLarge.push({ file, size: r.size ?? 0 });
+        if (named || byPath || headSaysConfig(abs)) out.tooLarge.push({ file, size: r.size ?? 0 });
       } else if (named) out.notRegular.push(file);
       return;
     }
     const bytes = r.bytes;
-    if (!named && !byPath && looksBinary(bytes.subarray(0, 4096)) && !isUtf16(bytes)) return;
+    if (!named && !byPath && looksBinary(bytes)) return;
     const { text, encoding } = decodeText(bytes);
     const format = named && opts.kind ? opts.kind : detectFormat(abs, text);
     if (format) out.targets.push({ path: abs, format, text, encoding });
@@ -88,14 +88,3 @@ export function collectTargets(paths: string[], opts: { kind?: Format; exclude: 
   return out;
 }
 
-/** UTF-16 text is full of NUL bytes but is text: its byte-order mark says so. */
-function isUtf16(b: Uint8Array): boolean {
-  return b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff));
-}
-
-/** Whether the head of a file too large to read says it is a config file (a 5 MB data `.yml` is not). */
-function sniffedLarge(abs: string): boolean {
-  const r = readBytes(abs, { maxBytes: Number.MAX_SAFE_INTEGER, headOnly: 4096 });
-  if (!r.ok || (looksBinary(r.bytes) && !isUtf16(r.bytes))) return false;
-  return detectFormat(abs, decodeText(r.bytes).text) !== undefined;
-}

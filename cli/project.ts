@@ -17,6 +17,3 @@ export function diskFileSystemFor(roots?: readonly string[]): ProjectFileSystem 
 export function diskWorkspaceFor(roots?: readonly string[]): WorkspaceView {
   return { read: (file) => readTextOrUndefined(file, { roots, maxBytes: MAX_READ_BYTES }) };
 }
-
-/** Without a known edge (tests, callers that name their files): still regular files only, capped. */
-export const diskFileSystem: ProjectFileSystem = diskFileSystemFor();

@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { detectFormat } from '../rules/core/detect';
+import { looksBinary } from '../rules/core/discover';
 import { decodeText, type TextEncoding } from './text';
 
 /**
@@ -157,4 +159,13 @@ export function stampOf(file: string, roots?: readonly string[]): string | undef
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether the head of a file too large to read whole says it is one of our config files (a 5 MB
+ * data `.yml` is not): the CLI and the server's scan decide alike.
+ */
+export function headSaysConfig(file: string, opts: Pick<ReadOptions, 'roots'> = {}): boolean {
+  const r = readBytes(file, { ...opts, maxBytes: Number.MAX_SAFE_INTEGER, headOnly: 4096 });
+  return r.ok && !looksBinary(r.bytes) && detectFormat(file, decodeText(r.bytes).text) !== undefined;
 }

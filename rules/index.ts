@@ -24,7 +24,7 @@ export * from './core/discover';
 export * from './core/fixes';
 export { LineIndex } from './core/text';
 export { isInside, normalizePath } from './core/paths';
-export { encodingFinding, encodingRefusal, type StoredEncoding } from './core/encoding';
+export { encodingFinding, type StoredEncoding } from './core/encoding';
 export { ServiceKnowledge, BUILTIN_SERVICES, classifyAddress, parseImage, type ServiceInfo } from './knowledge/services';
 export { GlobSet, compileGlob } from './core/glob';
 export { mask as maskSecret } from './secrets/detect';

@@ -10,7 +10,7 @@
  * asynchronous one through libuv's thread pool, which made the scan several times slower.
  */
 import * as fs from 'node:fs';
-import { readBytes } from '../io/read';
+import { headSaysConfig, readBytes } from '../io/read';
 import { decodeText, type TextEncoding } from '../io/text';
 import * as path from 'node:path';
 import { candidateByName, detectFormat, encodingFinding, GlobSet, looksBinary, MAX_DISCOVERED_BYTES, SKIP_DIRS, type Finding, type ProjectView } from '../rules';
@@ -290,17 +290,9 @@ export class WorkspaceScanner {
 function readCandidate(file: string, folder?: string): { text: string; encoding: TextEncoding } | { tooLarge: number } | undefined {
   const roots = folder ? { roots: [folder] } : {};
   const r = readBytes(file, { maxBytes: MAX_DISCOVERED_BYTES, ...roots });
-  if (!r.ok) return r.reason === 'too-large' && isOursByHead(file, roots) ? { tooLarge: r.size ?? 0 } : undefined;
-  const utf16 = r.bytes.length >= 2 && ((r.bytes[0] === 0xff && r.bytes[1] === 0xfe) || (r.bytes[0] === 0xfe && r.bytes[1] === 0xff));
-  if (candidateByName(file) === 'content' && !utf16 && looksBinary(r.bytes.subarray(0, 4096))) return undefined;
+  if (!r.ok) return r.reason === 'too-large' && (candidateByName(file) === 'path' || headSaysConfig(file, roots)) ? { tooLarge: r.size ?? 0 } : undefined;
+  if (candidateByName(file) === 'content' && looksBinary(r.bytes)) return undefined;
   return decodeText(r.bytes);
-}
-
-/** A file too large to read whole is one of ours when its name says so, or its head (as the CLI decides). */
-function isOursByHead(file: string, roots: { roots?: string[] }): boolean {
-  if (candidateByName(file) === 'path') return true;
-  const head = readBytes(file, { maxBytes: Number.MAX_SAFE_INTEGER, headOnly: 4096, ...roots });
-  return head.ok && !looksBinary(head.bytes) && detectFormat(file, decodeText(head.bytes).text) !== undefined;
 }
 
 /** The one warning on a config file too large to lint: never "no problems" for a file not checked. */

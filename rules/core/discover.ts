@@ -25,9 +25,11 @@ export function candidateByName(file: string): 'path' | 'content' | undefined {
   return SNIFFED.test(base) ? 'content' : undefined;
 }
 
-/** A NUL byte in the first bytes: a binary file, whatever its name. */
+/** A NUL byte in the first 4 KB: a binary file, whatever its name (UTF-16 text, marked so, is not). */
 export function looksBinary(head: Uint8Array): boolean {
-  return head.includes(0);
+  // UTF-16 text is full of NUL bytes, and says so by its byte-order mark.
+  const utf16 = head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff));
+  return !utf16 && head.subarray(0, 4096).includes(0);
 }
 
 /**
